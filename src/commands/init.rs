@@ -1,0 +1,117 @@
+//! `verbatim init`: make a newsroom repository.
+
+use std::path::Path;
+
+use clap::Args;
+
+use crate::error::CommandError;
+use crate::policy::{DEFAULT_POLICY_TEXT, POLICY_FILE};
+use crate::repo::{self, Repo, commit_message};
+use crate::store::{ARTICLES_DIR, TRANSLATIONS_DIR, write_atomic};
+use crate::ui::Ui;
+
+/// Make articles/, translations/ and verbatim.toml in the current git
+/// repository (running `git init` first when there is none). Running it
+/// again changes nothing.
+///
+/// Examples:
+///   verbatim init
+///   verbatim -C newsroom init
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Write the files but make no commit.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+/// Runs `init`.
+pub fn run(ui: &mut Ui, dir: &Path, args: &InitArgs) -> Result<u8, CommandError> {
+    let existing = git2::Repository::discover(dir).ok();
+    let root = match &existing {
+        Some(git) => match git.workdir() {
+            Some(w) => w.to_path_buf(),
+            None => {
+                return Err(CommandError::usage(format!(
+                    "{} is a bare git repository; run init in a work tree",
+                    git.path().display()
+                )));
+            }
+        },
+        None => dir.to_path_buf(),
+    };
+    let wanted = [
+        (format!("{ARTICLES_DIR}/.gitkeep"), ""),
+        (format!("{TRANSLATIONS_DIR}/.gitkeep"), ""),
+        (POLICY_FILE.to_string(), DEFAULT_POLICY_TEXT),
+    ];
+    let missing: Vec<&(String, &str)> = wanted
+        .iter()
+        .filter(|(rel, _)| {
+            let p = root.join(rel);
+            // A folder that already holds files needs no placeholder.
+            if rel.ends_with(".gitkeep") {
+                let folder = p.parent().map(|f| f.to_path_buf()).unwrap_or_default();
+                !folder.is_dir()
+                    || std::fs::read_dir(&folder)
+                        .map(|mut d| d.next().is_none())
+                        .unwrap_or(true)
+            } else {
+                !p.exists()
+            }
+        })
+        .collect();
+    if missing.is_empty() && existing.is_some() {
+        ui.status(format!(
+            "{} is already a verbatim newsroom; nothing to do",
+            root.display()
+        ));
+        return Ok(0);
+    }
+    if root.join(POLICY_FILE).exists() {
+        // Refuse to build on a broken policy rather than silently keep it.
+        crate::policy::Policy::load(&root)?;
+    }
+    // Check everything that could fail before touching anything.
+    let moment = repo::now()?;
+    let author = if args.no_commit {
+        None
+    } else {
+        let config = match &existing {
+            Some(git) => git.config(),
+            None => git2::Config::open_default(),
+        }
+        .map_err(|e| CommandError::internal(format!("cannot read git config: {e}")))?;
+        Some(repo::identity_of(&config)?)
+    };
+    let git = match existing {
+        Some(git) => git,
+        None => {
+            let git = git2::Repository::init(&root).map_err(|e| {
+                CommandError::usage(format!(
+                    "cannot create a git repository in {}: {e}",
+                    root.display()
+                ))
+            })?;
+            ui.status(format!(
+                "Initialised an empty git repository in {}",
+                root.display()
+            ));
+            git
+        }
+    };
+    let repo = Repo::from_git(git)?;
+    let mut written = Vec::new();
+    for (rel, text) in &missing {
+        write_atomic(&root.join(rel), text.as_bytes())?;
+        written.push(rel.clone());
+    }
+    for rel in &written {
+        ui.status(format!("created {rel}"));
+    }
+    if let Some(author) = author {
+        let msg = commit_message("init", "init newsroom", None, &[]);
+        let oid = repo.commit_paths(&written, &msg, &author, &moment)?;
+        ui.status(format!("Committed {}", &oid.to_string()[..10]));
+    }
+    Ok(0)
+}

@@ -1,0 +1,284 @@
+//! git, through git2: opening the newsroom repository, the user's identity,
+//! the clock, and commits that hold only the files verbatim wrote.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository, Signature};
+
+use crate::quote::Person;
+
+/// Environment variable that pins the clock (RFC 3339), for reproducible
+/// runs and tests. Documented in README.md.
+pub const NOW_ENV: &str = "VERBATIM_NOW";
+
+/// What can go wrong with git.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// No repository at or above the directory.
+    #[error("{dir} is not inside a git repository")]
+    NotARepository {
+        /// Where verbatim looked.
+        dir: String,
+    },
+    /// A bare repository has no work tree to hold articles.
+    #[error(
+        "{dir} is a bare git repository; verbatim needs a work tree with articles/ and translations/"
+    )]
+    Bare {
+        /// The repository.
+        dir: String,
+    },
+    /// user.name or user.email is not set.
+    #[error("git identity is not set: `{key}` is missing from git config")]
+    MissingIdentity {
+        /// The missing key.
+        key: &'static str,
+    },
+    /// A lock file is in the way.
+    #[error("{path} exists: {what}")]
+    Locked {
+        /// The lock file.
+        path: String,
+        /// Who holds it.
+        what: String,
+    },
+    /// The clock override is malformed.
+    #[error("{NOW_ENV}=`{value}` is not an RFC 3339 time like 2026-01-13T10:00:00Z")]
+    BadClock {
+        /// The value found.
+        value: String,
+    },
+    /// Any other git failure.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+    /// A file-system failure.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The newsroom's git repository.
+pub struct Repo {
+    /// The git2 handle.
+    pub git: Repository,
+    root: PathBuf,
+}
+
+/// A point in time, as verbatim records it.
+#[derive(Debug, Clone)]
+pub struct Moment {
+    /// Seconds since the Unix epoch.
+    pub unix: i64,
+    /// RFC 3339, UTC, seconds precision: `2026-01-13T10:00:00Z`.
+    pub rfc3339: String,
+}
+
+/// Now, or the time pinned by `VERBATIM_NOW`.
+pub fn now() -> Result<Moment, RepoError> {
+    use time::format_description::well_known::Rfc3339;
+    let t = match std::env::var(NOW_ENV) {
+        Ok(value) if !value.is_empty() => time::OffsetDateTime::parse(&value, &Rfc3339)
+            .map_err(|_| RepoError::BadClock { value })?,
+        _ => time::OffsetDateTime::now_utc(),
+    };
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
+    let rfc3339 = t
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string());
+    Ok(Moment {
+        unix: t.unix_timestamp(),
+        rfc3339,
+    })
+}
+
+/// The identity a git config gives: `user.name` and `user.email`.
+pub fn identity_of(config: &git2::Config) -> Result<Person, RepoError> {
+    let get = |key: &'static str| -> Result<String, RepoError> {
+        match config.get_string(key) {
+            Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+            _ => Err(RepoError::MissingIdentity { key }),
+        }
+    };
+    Ok(Person {
+        name: get("user.name")?,
+        email: get("user.email")?,
+    })
+}
+
+/// Holds verbatim's own lock for the duration of a changing command: two
+/// verbatim processes never write the same repository at once. The OS
+/// releases it when the process ends, even when killed.
+pub struct WriteLock {
+    _file: File,
+}
+
+impl Repo {
+    /// Opens the repository containing `dir`.
+    pub fn discover(dir: &Path) -> Result<Repo, RepoError> {
+        let git = Repository::discover(dir).map_err(|_| RepoError::NotARepository {
+            dir: dir.display().to_string(),
+        })?;
+        Repo::from_git(git)
+    }
+
+    /// Wraps an opened repository.
+    pub fn from_git(git: Repository) -> Result<Repo, RepoError> {
+        let root = match git.workdir() {
+            Some(w) => w.to_path_buf(),
+            None => {
+                return Err(RepoError::Bare {
+                    dir: git.path().display().to_string(),
+                });
+            }
+        };
+        Ok(Repo { git, root })
+    }
+
+    /// The work tree.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The user's identity: `user.name` and `user.email` from git config.
+    pub fn identity(&self) -> Result<Person, RepoError> {
+        identity_of(&self.git.config()?)
+    }
+
+    /// Takes verbatim's write lock, or says another verbatim is running.
+    pub fn lock(&self) -> Result<WriteLock, RepoError> {
+        let path = self.git.path().join("verbatim.lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriteLock { _file: file }),
+            Err(_) => Err(RepoError::Locked {
+                path: path.display().to_string(),
+                what:
+                    "another verbatim is running in this repository; try again when it has finished"
+                        .into(),
+            }),
+        }
+    }
+
+    /// Refuses to go on when git's own locks are held (a running git, or
+    /// one that crashed): verbatim never deletes them.
+    pub fn check_git_locks(&self) -> Result<(), RepoError> {
+        let mut locks = vec![
+            self.git.path().join("index.lock"),
+            self.git.path().join("HEAD.lock"),
+        ];
+        if let Ok(head) = self.git.find_reference("HEAD")
+            && let Ok(Some(target)) = head.symbolic_target()
+        {
+            locks.push(self.git.path().join(format!("{target}.lock")));
+        }
+        for lock in locks {
+            if lock.exists() {
+                return Err(RepoError::Locked {
+                    path: lock.display().to_string(),
+                    what: "git is running, or a git command crashed and left it behind".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits exactly `paths` (relative to the root) as they are in the
+    /// work tree — added, changed or deleted — on top of HEAD, and updates
+    /// only those entries of the index. The user's other staged and
+    /// unstaged changes are left as they were. Works on an unborn HEAD.
+    pub fn commit_paths(
+        &self,
+        paths: &[String],
+        message: &str,
+        author: &Person,
+        when: &Moment,
+    ) -> Result<Oid, RepoError> {
+        self.check_git_locks()?;
+        let git = &self.git;
+        let parent = match git.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let baseline = match &parent {
+            Some(c) => c.tree()?,
+            None => {
+                let empty = git.treebuilder(None)?.write()?;
+                git.find_tree(empty)?
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for rel in paths {
+            let abs = self.root.join(rel);
+            if abs.is_file() {
+                let blob = git.blob_path(&abs)?;
+                update.upsert(rel.as_str(), blob, git2::FileMode::Blob);
+            } else {
+                update.remove(rel.as_str());
+            }
+        }
+        let tree_id = update.create_updated(git, &baseline)?;
+        let tree = git.find_tree(tree_id)?;
+        let time = git2::Time::new(when.unix, 0);
+        let sig = Signature::new(&author.name, &author.email, &time)?;
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        // git2 refuses to move HEAD if it no longer points at `parent`: a
+        // concurrent commit is never overwritten.
+        let oid = git.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?;
+        let mut index = git.index()?;
+        for rel in paths {
+            let p = Path::new(rel);
+            if self.root.join(rel).is_file() {
+                index.add_path(p)?;
+            } else {
+                let _ = index.remove_path(p);
+            }
+        }
+        index.write()?;
+        Ok(oid)
+    }
+
+    /// Whether `rel` differs between HEAD and the work tree (or the index).
+    pub fn is_dirty(&self, rel: &str) -> Result<bool, RepoError> {
+        let status = match self.git.status_file(Path::new(rel)) {
+            Ok(s) => s,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(!(status.is_empty()
+            || status == git2::Status::CURRENT
+            || status.contains(git2::Status::IGNORED)))
+    }
+}
+
+/// A commit message in verbatim's style: a subject, an optional body, and
+/// trailers that let tools find verbatim's commits.
+pub fn commit_message(
+    action: &str,
+    subject: &str,
+    body: Option<&str>,
+    quotes: &[String],
+) -> String {
+    let mut msg = format!("verbatim: {subject}\n\n");
+    if let Some(body) = body.map(str::trim).filter(|b| !b.is_empty()) {
+        msg.push_str(body);
+        msg.push_str("\n\n");
+    }
+    msg.push_str(&format!("Verbatim-Action: {action}\n"));
+    for q in quotes {
+        msg.push_str(&format!("Verbatim-Quote: {q}\n"));
+    }
+    msg
+}

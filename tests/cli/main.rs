@@ -1,0 +1,7 @@
+//! One integration-test binary: every module drives the real `verbatim`
+//! binary in a temporary git repository (see `common`).
+
+mod common;
+
+mod test_foundation;
+mod test_records;
