@@ -51,6 +51,14 @@ pub enum Command {
     Show(commands::show::ShowArgs),
     /// List quotes, one row each.
     List(commands::list::ListArgs),
+    /// The CI gate: every quotation must be an approved translation.
+    Check(commands::check::CheckArgs),
+    /// Walk through every quote that needs review, interactively.
+    Review(commands::review::ReviewArgs),
+    /// Approve the current revision of a quote.
+    Approve(commands::approve::ApproveArgs),
+    /// Ask for changes to the current revision of a quote.
+    RequestChanges(commands::approve::RequestChangesArgs),
 }
 
 impl Cli {
@@ -76,5 +84,9 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::Revise(args) => commands::revise::run(ui, &dir, args),
         Command::Show(args) => commands::show::run(ui, &dir, args),
         Command::List(args) => commands::list::run(ui, &dir, args),
+        Command::Check(args) => commands::check::run(ui, &dir, args),
+        Command::Review(args) => commands::review::run(ui, &dir, args),
+        Command::Approve(args) => commands::approve::run_approve(ui, &dir, args),
+        Command::RequestChanges(args) => commands::approve::run_request_changes(ui, &dir, args),
     }
 }

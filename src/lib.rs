@@ -4,6 +4,8 @@
 //! modules that know nothing of the command line; `cli` and `commands` are
 //! the edge. `docs/ARCHITECTURE.md` draws the picture.
 
+pub mod article;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
@@ -15,6 +17,7 @@ pub mod publication;
 pub mod quote;
 pub mod render;
 pub mod repo;
+pub mod review;
 pub mod store;
 pub mod ui;
 

@@ -200,9 +200,24 @@ impl Repo {
         author: &Person,
         when: &Moment,
     ) -> Result<Oid, RepoError> {
+        self.commit_paths_amending(None, paths, message, author, when)
+    }
+
+    /// Like [`Repo::commit_paths`], but when `previous` is this session's
+    /// own commit and still HEAD, replaces it (same parents, its tree plus
+    /// `paths`) so that a session makes one commit however many times it
+    /// writes. If HEAD moved meanwhile, a new commit is made on top instead.
+    pub fn commit_paths_amending(
+        &self,
+        previous: Option<Oid>,
+        paths: &[String],
+        message: &str,
+        author: &Person,
+        when: &Moment,
+    ) -> Result<Oid, RepoError> {
         self.check_git_locks()?;
         let git = &self.git;
-        let parent = match git.head() {
+        let head = match git.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(e)
                 if e.code() == git2::ErrorCode::UnbornBranch
@@ -212,7 +227,11 @@ impl Repo {
             }
             Err(e) => return Err(e.into()),
         };
-        let baseline = match &parent {
+        let amend = match (&head, previous) {
+            (Some(h), Some(prev)) if h.id() == prev => Some(h.clone()),
+            _ => None,
+        };
+        let baseline = match &head {
             Some(c) => c.tree()?,
             None => {
                 let empty = git.treebuilder(None)?.write()?;
@@ -233,10 +252,35 @@ impl Repo {
         let tree = git.find_tree(tree_id)?;
         let time = git2::Time::new(when.unix, 0);
         let sig = Signature::new(&author.name, &author.email, &time)?;
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        // git2 refuses to move HEAD if it no longer points at `parent`: a
-        // concurrent commit is never overwritten.
-        let oid = git.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?;
+        let oid = match amend {
+            None => {
+                let parents: Vec<&git2::Commit> = head.iter().collect();
+                // git2 refuses to move HEAD if it no longer points at the
+                // parent: a concurrent commit is never overwritten.
+                git.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?
+            }
+            Some(old) => {
+                let parents: Vec<git2::Commit> = old.parents().collect();
+                let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
+                let oid = git.commit(None, &sig, &sig, message, &tree, &parent_refs)?;
+                let head_ref = git.find_reference("HEAD")?;
+                let branch = head_ref
+                    .symbolic_target()
+                    .ok()
+                    .flatten()
+                    .map(str::to_string);
+                match branch {
+                    Some(name) => {
+                        // Compare-and-swap: only replaces our own commit.
+                        git.reference_matching(&name, oid, true, old.id(), "verbatim: review")?;
+                    }
+                    None => {
+                        git.set_head_detached(oid)?;
+                    }
+                }
+                oid
+            }
+        };
         let mut index = git.index()?;
         for rel in paths {
             let p = Path::new(rel);

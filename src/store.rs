@@ -496,7 +496,8 @@ mod tests {
 
     #[test]
     fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\ncdé", 6), (2, 4));
+        assert_eq!(line_col("ab\ncdé", 5), (2, 3));
+        assert_eq!(line_col("ab\ncdé", 7), (2, 4));
         assert_eq!(line_col("", 0), (1, 1));
     }
 }

@@ -2,8 +2,11 @@
 //! help text) and `run(ui, dir, &XArgs) -> Result<u8, CommandError>`.
 
 pub mod add;
+pub mod approve;
+pub mod check;
 pub mod init;
 pub mod list;
+pub mod review;
 pub mod revise;
 pub mod show;
 

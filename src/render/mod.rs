@@ -1,6 +1,8 @@
 //! Turning values into text: terminal-safe quote text, tables, diffs and
 //! machine-readable reports. Pure functions; the caller writes the result.
 
+pub mod diff;
+pub mod report;
 pub mod table;
 
 /// Whether a character must never reach a terminal raw: control characters

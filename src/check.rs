@@ -1,0 +1,555 @@
+//! The CI gate: every quotation of an article against the article's quote
+//! records. Pure domain: it returns findings; `render::report` prints them.
+
+use serde::Serialize;
+
+use crate::article::{self, ExtractedArticle, Quotation};
+use crate::matching::{self, Candidate, Match, Side};
+use crate::policy::Policy;
+use crate::publication::Publication;
+use crate::quote::{Quote, Revision, State, Verdict};
+use crate::render::diff::{Segment, word_diff};
+use crate::store::{QuoteRef, RecordError, Store};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the check.
+    Error,
+    /// Reported, does not fail.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found, at `file:line:column`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The finding code (`untracked-quote`, `drift`, …; docs/CHECKS.md).
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Path relative to the repository root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The quote record concerned, `SLUG/ID`, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The quotation's text as the article has it, if the finding is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// For drift: the word diff from the record's text to the article's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Vec<Segment>>,
+}
+
+/// A quotation of an article and what it matched.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuotationResult {
+    /// 1-based line of the opening mark.
+    pub line: usize,
+    /// 1-based column of the opening mark.
+    pub column: usize,
+    /// The quoted text.
+    pub text: String,
+    /// The record it matched, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// What the quotation is: `matched`, `drift`, `untracked`, `exempt`.
+    pub status: &'static str,
+    /// The matched record's state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+}
+
+/// Everything `check` learned about one article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleReport {
+    /// The slug.
+    pub slug: String,
+    /// `articles/<slug>.md`.
+    pub file: String,
+    /// Whether the article file exists.
+    pub exists: bool,
+    /// Quotations in article order.
+    pub quotations: Vec<QuotationResult>,
+    /// Findings, in file then line order.
+    pub findings: Vec<Finding>,
+    /// Records that could be read, by id, with their state.
+    pub records: Vec<(String, State)>,
+    /// Ids of records whose text the article does not quote.
+    pub orphans: Vec<String>,
+    /// Exemptions declared in the article.
+    pub exemptions: Vec<String>,
+}
+
+impl ArticleReport {
+    /// Number of error findings.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warning findings.
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// An article file that can't be read at all.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ArticleError {
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub message: String,
+}
+
+/// Largest article read, in bytes.
+pub const MAX_ARTICLE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads an article's text, if the file exists.
+pub fn read_article(store: &Store, slug: &str) -> Result<Option<String>, ArticleError> {
+    let rel = Store::article_rel_path(slug);
+    let path = store.abs(&rel);
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ArticleError {
+                path: rel,
+                message: format!("cannot read: {e}"),
+            });
+        }
+    };
+    if meta.is_dir() {
+        return Err(ArticleError {
+            path: rel,
+            message: "is a directory, not a Markdown file".into(),
+        });
+    }
+    if meta.len() > MAX_ARTICLE_BYTES {
+        return Err(ArticleError {
+            path: rel,
+            message: format!(
+                "is {} bytes; articles larger than {MAX_ARTICLE_BYTES} bytes are refused",
+                meta.len()
+            ),
+        });
+    }
+    let bytes = std::fs::read(&path).map_err(|e| ArticleError {
+        path: rel.clone(),
+        message: format!("cannot read: {e}"),
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let (line, column) = crate::store::line_col(&text, text.len());
+            Err(ArticleError {
+                path: format!("{rel}:{line}:{column}"),
+                message: "is not valid UTF-8 text; save it as UTF-8".into(),
+            })
+        }
+    }
+}
+
+/// Loads an article's records: the readable ones, and a finding for each
+/// that can't be read.
+pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<RecordError>) {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    let ids = match store.record_ids(slug) {
+        Ok(ids) => ids,
+        Err(e) => {
+            bad.push(RecordError {
+                path: format!("{}/{slug}", crate::store::TRANSLATIONS_DIR),
+                line: 1,
+                column: 1,
+                message: e.to_string(),
+            });
+            return (good, bad);
+        }
+    };
+    for id in ids {
+        let rel = format!("{}/{slug}/{id}.toml", crate::store::TRANSLATIONS_DIR);
+        if crate::store::validate_id(&id).is_err() {
+            bad.push(RecordError {
+                path: rel,
+                line: 1,
+                column: 1,
+                message: format!(
+                    "`{}` is not a valid quote id; rename the file",
+                    crate::render::sanitize_inline(&id)
+                ),
+            });
+            continue;
+        }
+        match store.load_path(&rel) {
+            Ok(q) => good.push((
+                QuoteRef {
+                    slug: slug.to_string(),
+                    id,
+                },
+                q,
+            )),
+            Err(e) => bad.push(e),
+        }
+    }
+    (good, bad)
+}
+
+/// Checks one article against its records.
+pub fn check_article(
+    store: &Store,
+    policy: &Policy,
+    slug: &str,
+    latest: Option<&Publication>,
+) -> Result<ArticleReport, ArticleError> {
+    let source = read_article(store, slug)?;
+    let (records, bad) = load_records(store, slug);
+    Ok(check_loaded(
+        policy,
+        slug,
+        source.as_deref(),
+        &records,
+        &bad,
+        latest,
+    ))
+}
+
+/// Checks an article whose text and records are already loaded.
+pub fn check_loaded(
+    policy: &Policy,
+    slug: &str,
+    source: Option<&str>,
+    records: &[(QuoteRef, Quote)],
+    bad: &[RecordError],
+    latest: Option<&Publication>,
+) -> ArticleReport {
+    let rules = policy.rules();
+    let file = Store::article_rel_path(slug);
+    let mut report = ArticleReport {
+        slug: slug.to_string(),
+        file: file.clone(),
+        exists: source.is_some(),
+        ..ArticleReport::default()
+    };
+    for e in bad {
+        report.findings.push(Finding {
+            code: "invalid-record",
+            severity: Severity::Error,
+            file: e.path.clone(),
+            line: e.line,
+            column: e.column,
+            quote: None,
+            message: e.message.clone(),
+            text: None,
+            diff: None,
+        });
+    }
+    let states: Vec<State> = records
+        .iter()
+        .map(|(r, q)| q.state(&rules, latest.and_then(|p| p.digest_of(&r.id))))
+        .collect();
+    report.records = records
+        .iter()
+        .zip(&states)
+        .map(|((r, _), s)| (r.id.clone(), *s))
+        .collect();
+    for (r, q) in records {
+        self_approval_findings(r, q, &mut report.findings);
+    }
+    let Some(source) = source else {
+        return report;
+    };
+    let extracted = article::extract(source);
+    let exempt: Vec<String> = extracted
+        .exemptions
+        .iter()
+        .map(|e| matching::normalize(&e.text))
+        .collect();
+    report.exemptions = extracted
+        .exemptions
+        .iter()
+        .map(|e| e.text.clone())
+        .collect();
+    let currents: Vec<&Revision> = records.iter().map(|(_, q)| q.current()).collect();
+    let candidates: Vec<Candidate> = currents
+        .iter()
+        .map(|rev| Candidate {
+            translation: rev.translation.as_deref(),
+            original: &rev.original,
+        })
+        .collect();
+    let mut used = vec![false; records.len()];
+    let mut translated_quoted = false;
+    for quotation in &extracted.quotations {
+        let result = check_quotation(
+            quotation,
+            &exempt,
+            records,
+            &states,
+            &candidates,
+            &file,
+            &mut report.findings,
+        );
+        if let Some(i) = result.1 {
+            used[i] = true;
+            if records[i].1.current().translation.is_some() && result.2 == Some(Side::Translation) {
+                translated_quoted = true;
+            }
+        }
+        report.quotations.push(result.0);
+    }
+    if translated_quoted {
+        disclosure_finding(policy, &extracted, &file, &mut report.findings);
+    }
+    for (i, (r, _)) in records.iter().enumerate() {
+        if !used[i] {
+            report.orphans.push(r.id.clone());
+            report.findings.push(Finding {
+                code: "orphan-record",
+                severity: Severity::Warning,
+                file: Store::record_rel_path(r),
+                line: 1,
+                column: 1,
+                quote: Some(r.to_string()),
+                message: format!("the text of {r} appears nowhere in {file}"),
+                text: None,
+                diff: None,
+            });
+        }
+    }
+    report.findings.sort_by(|a, b| {
+        (a.file != file, &a.file, a.line, a.column).cmp(&(
+            b.file != file,
+            &b.file,
+            b.line,
+            b.column,
+        ))
+    });
+    report
+}
+
+/// Matches one quotation; returns its result, the record index it matched
+/// (exactly or as drift), and the side matched.
+fn check_quotation(
+    quotation: &Quotation,
+    exempt: &[String],
+    records: &[(QuoteRef, Quote)],
+    states: &[State],
+    candidates: &[Candidate],
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> (QuotationResult, Option<usize>, Option<Side>) {
+    let mut result = QuotationResult {
+        line: quotation.line,
+        column: quotation.column,
+        text: quotation.text.clone(),
+        quote: None,
+        status: "untracked",
+        state: None,
+    };
+    let finding = |code: &'static str,
+                   quote: Option<String>,
+                   message: String,
+                   diff: Option<Vec<Segment>>| Finding {
+        code,
+        severity: Severity::Error,
+        file: file.to_string(),
+        line: quotation.line,
+        column: quotation.column,
+        quote,
+        message,
+        text: Some(quotation.text.clone()),
+        diff,
+    };
+    if let Some(c) = quotation.text.chars().find(|c| is_suspicious(*c)) {
+        findings.push(finding(
+            "suspicious-text",
+            None,
+            format!(
+                "the quotation contains the invisible or direction-changing character U+{:04X}; remove it",
+                c as u32
+            ),
+            None,
+        ));
+    }
+    let shown = crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
+    if exempt.contains(&matching::normalize(&quotation.text)) {
+        result.status = "exempt";
+        return (result, None, None);
+    }
+    match matching::match_quotation(&quotation.text, candidates) {
+        Match::Exact { index, side } => {
+            let (r, q) = &records[index];
+            let state = states[index];
+            result.quote = Some(r.to_string());
+            result.status = "matched";
+            result.state = Some(state);
+            match state {
+                State::Pending | State::ChangesRequested => findings.push(finding(
+                    "unapproved",
+                    Some(r.to_string()),
+                    format!("“{shown}” is {r}, which is {state}: it needs an approved translation"),
+                    None,
+                )),
+                State::Stale => {
+                    let rev = q.current().number;
+                    findings.push(finding(
+                        "stale-approval",
+                        Some(r.to_string()),
+                        format!("“{shown}” is {r}, whose approval is stale: revision {rev} changed the text after it was approved"),
+                        None,
+                    ))
+                }
+                State::Approved | State::Published => {}
+            }
+            (result, Some(index), Some(side))
+        }
+        Match::Drift {
+            index,
+            side,
+            closest,
+            similarity,
+        } => {
+            let (r, _) = &records[index];
+            result.quote = Some(r.to_string());
+            result.status = "drift";
+            result.state = Some(states[index]);
+            let which = match side {
+                Side::Translation => "translation",
+                Side::Original => "original",
+            };
+            findings.push(finding(
+                "drift",
+                Some(r.to_string()),
+                format!(
+                    "“{shown}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
+                    similarity * 100.0
+                ),
+                Some(word_diff(&closest, &quotation.text)),
+            ));
+            (result, Some(index), Some(side))
+        }
+        Match::None => {
+            findings.push(finding(
+                "untracked-quote",
+                None,
+                format!("“{shown}” matches no quote record of this article"),
+                None,
+            ));
+            (result, None, None)
+        }
+    }
+}
+
+fn disclosure_finding(
+    policy: &Policy,
+    extracted: &ExtractedArticle,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) {
+    let Ok(re) = policy.disclosure_regex() else {
+        return;
+    };
+    if !re.is_match(&extracted.prose) {
+        findings.push(Finding {
+            code: "missing-disclosure",
+            severity: Severity::Error,
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            quote: None,
+            message: format!(
+                "the article quotes translated words but does not say so (no text matches the disclosure pattern `{}` of verbatim.toml)",
+                policy.disclosure
+            ),
+            text: None,
+            diff: None,
+        });
+    }
+}
+
+/// An approval written by the author of the revision it approves never
+/// counts; finding one in a file means it was typed by hand.
+fn self_approval_findings(r: &QuoteRef, q: &Quote, findings: &mut Vec<Finding>) {
+    for (i, review) in q.reviews.iter().enumerate() {
+        if review.verdict == Verdict::Approved && q.is_self_review(review) {
+            findings.push(Finding {
+                code: "self-approval",
+                severity: Severity::Error,
+                file: Store::record_rel_path(r),
+                line: 1,
+                column: 1,
+                quote: Some(r.to_string()),
+                message: format!(
+                    "review {} approves revision {} by its own author {}; it does not count",
+                    i + 1,
+                    review.revision,
+                    crate::render::sanitize_inline(&review.reviewer.to_string())
+                ),
+                text: None,
+                diff: None,
+            });
+        }
+    }
+}
+
+/// Bidi controls and zero-width characters: invisible in print, and able to
+/// make a quotation read differently from what it says.
+pub fn is_suspicious(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Where an article quotes a revision's text: (line, that line of the
+/// article), for the review screen.
+pub fn locate(source: &str, revision: &Revision) -> Vec<(usize, String)> {
+    let extracted = article::extract(source);
+    let candidate = [Candidate {
+        translation: revision.translation.as_deref(),
+        original: &revision.original,
+    }];
+    let lines: Vec<&str> = source.lines().collect();
+    extracted
+        .quotations
+        .iter()
+        .filter(|q| {
+            matches!(
+                matching::match_quotation(&q.text, &candidate),
+                Match::Exact { .. } | Match::Drift { .. }
+            )
+        })
+        .map(|q| {
+            (
+                q.line,
+                lines
+                    .get(q.line - 1)
+                    .map(|l| l.trim().to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}

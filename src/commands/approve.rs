@@ -1,0 +1,153 @@
+//! `verbatim approve` and `verbatim request-changes`: a verdict on the
+//! current revision, without the interactive walk.
+
+use std::path::Path;
+
+use clap::Args;
+
+use super::{check_text, text_arg};
+use crate::error::CommandError;
+use crate::newsroom::Newsroom;
+use crate::quote::Verdict;
+use crate::repo::{self, commit_message};
+use crate::review::record_verdict;
+use crate::store::{QuoteRef, Store, serialize_record};
+use crate::ui::Ui;
+
+/// Approve the current revision of a quote: you vouch that the translation
+/// is faithful to the original. The approval binds to the exact text: any
+/// change of words later makes it stale. You cannot approve a revision you
+/// wrote.
+///
+/// Examples:
+///   verbatim approve sheinbaum-call/no-necesario
+///   verbatim approve sheinbaum-call/no-necesario --comment "checked against the video"
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The quote, as SLUG/ID.
+    #[arg(value_name = "SLUG/ID")]
+    pub quote: String,
+    /// A comment kept with the approval.
+    #[arg(long, allow_hyphen_values = true)]
+    pub comment: Option<String>,
+    /// Write the record but make no commit.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+/// Ask for changes to the current revision of a quote, saying what.
+///
+/// Examples:
+///   verbatim request-changes sheinbaum-call/no-necesario --comment "'insists on', not 'in'"
+#[derive(Debug, Args)]
+pub struct RequestChangesArgs {
+    /// The quote, as SLUG/ID.
+    #[arg(value_name = "SLUG/ID")]
+    pub quote: String,
+    /// What should change.
+    #[arg(long, allow_hyphen_values = true)]
+    pub comment: String,
+    /// Write the record but make no commit.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+/// Runs `approve`.
+pub fn run_approve(ui: &mut Ui, dir: &Path, args: &ApproveArgs) -> Result<u8, CommandError> {
+    verdict(
+        ui,
+        dir,
+        &args.quote,
+        Verdict::Approved,
+        args.comment.as_deref(),
+        args.no_commit,
+    )
+}
+
+/// Runs `request-changes`.
+pub fn run_request_changes(
+    ui: &mut Ui,
+    dir: &Path,
+    args: &RequestChangesArgs,
+) -> Result<u8, CommandError> {
+    verdict(
+        ui,
+        dir,
+        &args.quote,
+        Verdict::ChangesRequested,
+        Some(&args.comment),
+        args.no_commit,
+    )
+}
+
+fn verdict(
+    ui: &mut Ui,
+    dir: &Path,
+    quote_arg: &str,
+    verdict: Verdict,
+    comment: Option<&str>,
+    no_commit: bool,
+) -> Result<u8, CommandError> {
+    let r = QuoteRef::parse(quote_arg)?;
+    let newsroom = Newsroom::open(dir)?;
+    let mut quote = newsroom.store.load(&r)?;
+    let mut stdin_taken = false;
+    let comment = comment
+        .map(|c| text_arg("comment", c, &mut stdin_taken))
+        .transpose()?;
+    if let Some(c) = &comment {
+        check_text("comment", c)?;
+    }
+    let reviewer = newsroom.repo.identity()?;
+    let moment = repo::now()?;
+    let changed = record_verdict(
+        &mut quote,
+        &r.to_string(),
+        verdict,
+        &reviewer,
+        comment.clone(),
+        &moment.rfc3339,
+        &newsroom.policy,
+    )
+    .map_err(|e| CommandError::usage(e.to_string()))?;
+    let number = quote.current().number;
+    if !changed {
+        ui.status(format!(
+            "You already approved revision {number} of {r}; nothing to do."
+        ));
+        return Ok(0);
+    }
+    let action = match verdict {
+        Verdict::Approved => "approve",
+        Verdict::ChangesRequested => "request-changes",
+    };
+    let changes = vec![(
+        Store::record_rel_path(&r),
+        serialize_record(&quote).into_bytes(),
+    )];
+    let msg = commit_message(
+        action,
+        &format!("{action} {r} (revision {number})"),
+        comment.as_deref(),
+        &[r.to_string()],
+    );
+    newsroom.write_and_commit(&changes, &msg, &reviewer, &moment, no_commit)?;
+    let latest = newsroom.latest_publication(&r.slug)?;
+    let state = newsroom.state_of(&r, &quote, latest.as_ref());
+    let what = match verdict {
+        Verdict::Approved => "Approved",
+        Verdict::ChangesRequested => "Requested changes to",
+    };
+    ui.status(format!(
+        "{what} revision {number} of {r}: now {}",
+        ui.state(state)
+    ));
+    if verdict == Verdict::Approved && !state.is_approved() {
+        let have = quote.valid_approvers(&newsroom.policy.rules()).len();
+        ui.status(format!(
+            "{have} of {} required approvals so far.",
+            newsroom.policy.required_approvals
+        ));
+    }
+    Ok(0)
+}

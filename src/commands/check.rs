@@ -1,0 +1,176 @@
+//! `verbatim check`: the CI gate.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use clap::Args;
+
+use crate::check::{ArticleReport, check_article};
+use crate::error::CommandError;
+use crate::newsroom::Newsroom;
+use crate::render::report;
+use crate::store::{ARTICLES_DIR, Store, TRANSLATIONS_DIR, validate_slug};
+use crate::ui::Ui;
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Findings grouped by article, with diffs.
+    Human,
+    /// JSON Lines: one finding per line.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+    /// JUnit XML: one test case per quotation.
+    Junit,
+}
+
+/// Check that every quotation in the articles is an approved translation:
+/// each quotation must match a quote record of its article (a fragment is
+/// fine, elisions marked with … or [...]), and that record must be approved.
+/// Exit 0 when there is no error, 1 when there is, 2 when the check could
+/// not run.
+///
+/// Examples:
+///   verbatim check
+///   verbatim check sheinbaum-call --format json
+///   verbatim check --changed-since origin/main --format github
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only these articles (slugs).
+    pub slugs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Only articles whose file or records differ between REV and the work tree.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+}
+
+/// Runs `check`.
+pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError> {
+    let newsroom = Newsroom::open(dir)?;
+    let mut slugs: Vec<String> = Vec::new();
+    for slug in &args.slugs {
+        validate_slug(slug)?;
+        if !newsroom.store.article_exists(slug) {
+            return Err(CommandError::usage(format!(
+                "no article `{slug}`: {} does not exist",
+                Store::article_rel_path(slug)
+            )));
+        }
+        slugs.push(slug.clone());
+    }
+    if let Some(rev) = &args.changed_since {
+        let changed = changed_slugs(&newsroom, rev)?;
+        if args.slugs.is_empty() {
+            slugs = changed.into_iter().collect();
+        } else {
+            slugs.retain(|s| changed.contains(s));
+        }
+    } else if args.slugs.is_empty() {
+        slugs = newsroom.store.slugs()?;
+    }
+    let reports = check_all(&newsroom, &slugs)?;
+    let text = match args.format {
+        CheckFormat::Human => report::human(&reports, ui.color),
+        CheckFormat::Json => report::json_lines(&reports),
+        CheckFormat::Github => report::github(&reports),
+        CheckFormat::Junit => report::junit(&reports),
+    };
+    if !(ui.quiet
+        && args.format == CheckFormat::Human
+        && reports.iter().all(|r| r.findings.is_empty()))
+    {
+        ui.out().write_all(text.as_bytes())?;
+    }
+    let errors: usize = reports.iter().map(ArticleReport::errors).sum();
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// Checks the articles, in parallel on all cores, in slug order.
+pub fn check_all(
+    newsroom: &Newsroom,
+    slugs: &[String],
+) -> Result<Vec<ArticleReport>, CommandError> {
+    // git2 handles are not shared across threads; the check needs only files.
+    let store = &newsroom.store;
+    let policy = &newsroom.policy;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(slugs.len().max(1));
+    let chunk = slugs.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<ArticleReport>, CommandError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = slugs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut out = Vec::with_capacity(part.len());
+                    for slug in part {
+                        let latest = crate::publication::latest(store, slug)
+                            .map_err(|e| CommandError::usage(e.to_string()))?;
+                        let report = check_article(store, policy, slug, latest.as_ref())
+                            .map_err(|e| CommandError::usage(e.to_string()))?;
+                        if report.exists || !report.findings.is_empty() {
+                            out.push(report);
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(CommandError::internal("a check thread failed")))
+            })
+            .collect()
+    });
+    let mut reports = Vec::new();
+    for r in results {
+        reports.extend(r?);
+    }
+    Ok(reports)
+}
+
+/// Slugs whose article file or records differ between `rev` and the work
+/// tree (including untracked files).
+pub fn changed_slugs(newsroom: &Newsroom, rev: &str) -> Result<BTreeSet<String>, CommandError> {
+    let git = &newsroom.repo.git;
+    let tree = git
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|_| {
+            CommandError::usage(format!(
+                "--changed-since: `{rev}` is not a revision of this repository"
+            ))
+        })?;
+    let mut opts = git2::DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    opts.pathspec(ARTICLES_DIR).pathspec(TRANSLATIONS_DIR);
+    let diff = git
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+        .map_err(|e| CommandError::internal(format!("git diff failed: {e}")))?;
+    let mut slugs = BTreeSet::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            if let Some(path) = file.path().and_then(|p| p.to_str())
+                && let Some(slug) = slug_of_path(path)
+            {
+                slugs.insert(slug);
+            }
+        }
+    }
+    Ok(slugs)
+}
+
+fn slug_of_path(path: &str) -> Option<String> {
+    let slug = if let Some(rest) = path.strip_prefix("articles/") {
+        rest.strip_suffix(".md")?
+    } else {
+        path.strip_prefix("translations/")?.split('/').next()?
+    };
+    validate_slug(slug).ok().map(|_| slug.to_string())
+}
