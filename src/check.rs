@@ -450,7 +450,8 @@ fn check_quotation(
                     "“{shown}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
                     similarity * 100.0
                 ),
-                Some(word_diff(&closest, &quotation.text)),
+                // Punctuation around the quotation is the article's own.
+                Some(word_diff(&closest, quotation.text.trim_matches(|c: char| !c.is_alphanumeric()))),
             ));
             (result, Some(index), Some(side))
         }

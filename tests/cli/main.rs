@@ -3,5 +3,7 @@
 
 mod common;
 
+mod test_check;
 mod test_foundation;
 mod test_records;
+mod test_review;
