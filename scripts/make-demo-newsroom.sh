@@ -22,7 +22,7 @@ as() { local who=$1; shift; HOME="$work/$who" GIT_CONFIG_NOSYSTEM=1 "$V" "$@"; }
 export VERBATIM_NOW=2026-01-13T16:00:00Z
 as ana init -q
 slug=sheinbaum-trump-call
-mañanera="Morning press conference, Palacio Nacional, Mexico City (Spanish reconstructed by the verbatim team from the English report)"
+presser="Morning press conference, Palacio Nacional, Mexico City (Spanish reconstructed by the verbatim team from the English report)"
 post="Statement posted online by Claudia Sheinbaum after the call (Spanish reconstructed by the verbatim team from the English report)"
 note="first translation; the Spanish is a reconstruction, not a transcript"
 
@@ -38,22 +38,22 @@ add comunicado \
 add mas-participacion \
   "En tres ocasiones recientes el presidente Trump ha dicho que quería tener más participación en la seguridad de México." \
   "On three recent occasions President Trump has said that he wanted to have more participation in México's security." \
-  "$mañanera" 2026-01-13
+  "$presser" 2026-01-13
 add buscar-conversacion "En estas condiciones, siempre es mejor buscar una conversación." \
-  "Under these conditions, it is always better to look for a conversation." "$mañanera" 2026-01-13
+  "Under these conditions, it is always better to look for a conversation." "$presser" 2026-01-13
 add no-necesario \
   "Él siempre insiste en la participación de fuerzas militares de Estados Unidos, y yo le respondo que no es necesario." \
   "He always insists in the participation of U.S. military forces, and my answer is that it is not necessary." \
-  "$mañanera" 2026-01-13
+  "$presser" 2026-01-13
 add esta-funcionando \
   "Le recordé que la colaboración está funcionando, por lo que la participación militar de Estados Unidos es innecesaria." \
   "I reminded him that the collaboration is working, so U.S. military participation is unnecessary." \
-  "$mañanera" 2026-01-13
-add descartada "Creo que eso quedó descartado." "I believe that has been ruled out." "$mañanera" 2026-01-13
+  "$presser" 2026-01-13
+add descartada "Creo que eso quedó descartado." "I believe that has been ruled out." "$presser" 2026-01-13
 add no-coincidimos \
   "No coincidimos, porque llamarlo terrorismo implica una intervención estadounidense en México." \
   "We disagreed, because calling it terrorism implies an American intervention of México." \
-  "$mañanera" 2026-01-13
+  "$presser" 2026-01-13
 add rechaza-intervencion \
   "El Estado mexicano rechaza cualquier forma de intervención extranjera." \
   "The Mexican state rejects any form of foreign intervention." \
@@ -61,7 +61,7 @@ add rechaza-intervencion \
 add vecinos \
   "Somos vecinos y socios comerciales, y vamos a mantener abierto el diálogo." \
   "We are neighbors and commercial partners, and we will keep the dialogue open." \
-  "$mañanera" 2026-01-13
+  "$presser" 2026-01-13
 as ana add "$slug/democrats-letter" -q --original-lang en \
   --speaker "72 Democratic members of the U.S. House of Representatives" \
   --original "Unilateral action against Mexico would destroy trust, eviscerate cooperation with Mexican authorities, and make it harder to keep drugs out of our country." \
