@@ -18,6 +18,8 @@ pub struct Newsroom {
     pub store: Store,
     /// `verbatim.toml`.
     pub policy: Policy,
+    /// verbatim's write lock, once taken; held until the command ends.
+    lock: std::cell::RefCell<Option<crate::repo::WriteLock>>,
 }
 
 impl Newsroom {
@@ -30,7 +32,26 @@ impl Newsroom {
             repo,
             store,
             policy,
+            lock: std::cell::RefCell::new(None),
         })
+    }
+
+    /// Opens the newsroom for a command that changes records: takes the
+    /// write lock first, so that what the command reads is still what is on
+    /// disk when it writes (no lost updates between two verbatims).
+    pub fn open_for_change(dir: &Path) -> Result<Newsroom, CommandError> {
+        let newsroom = Newsroom::open(dir)?;
+        newsroom.hold_lock()?;
+        Ok(newsroom)
+    }
+
+    /// Takes the write lock unless this command already holds it.
+    pub fn hold_lock(&self) -> Result<(), CommandError> {
+        let mut slot = self.lock.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(self.repo.lock()?);
+        }
+        Ok(())
     }
 
     /// The state of a quote, given its article's latest publication.
@@ -61,7 +82,7 @@ impl Newsroom {
         when: &crate::repo::Moment,
         no_commit: bool,
     ) -> Result<Option<git2::Oid>, CommandError> {
-        let _lock = self.repo.lock()?;
+        self.hold_lock()?;
         if !no_commit {
             self.repo.check_git_locks()?;
         }

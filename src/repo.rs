@@ -57,6 +57,9 @@ pub enum RepoError {
     Io(#[from] std::io::Error),
 }
 
+/// How long a changing command waits for another verbatim to finish.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The newsroom's git repository.
 pub struct Repo {
     /// The git2 handle.
@@ -147,7 +150,8 @@ impl Repo {
         identity_of(&self.git.config()?)
     }
 
-    /// Takes verbatim's write lock, or says another verbatim is running.
+    /// Takes verbatim's write lock, waiting up to [`LOCK_WAIT`] for another
+    /// verbatim in the same repository to finish; then says it is busy.
     pub fn lock(&self) -> Result<WriteLock, RepoError> {
         let path = self.git.path().join("verbatim.lock");
         let file = File::options()
@@ -155,14 +159,21 @@ impl Repo {
             .truncate(false)
             .write(true)
             .open(&path)?;
-        match file.try_lock() {
-            Ok(()) => Ok(WriteLock { _file: file }),
-            Err(_) => Err(RepoError::Locked {
-                path: path.display().to_string(),
-                what:
-                    "another verbatim is running in this repository; try again when it has finished"
-                        .into(),
-            }),
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriteLock { _file: file }),
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(_) => {
+                    return Err(RepoError::Locked {
+                        path: path.display().to_string(),
+                        what: "another verbatim is running in this repository; try again when it has finished"
+                            .into(),
+                    });
+                }
+            }
         }
     }
 

@@ -70,7 +70,7 @@ pub struct AddArgs {
 /// Runs `add`.
 pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> {
     let r = QuoteRef::parse(&args.quote)?;
-    let newsroom = Newsroom::open(dir)?;
+    let newsroom = Newsroom::open_for_change(dir)?;
     if newsroom.store.exists(&r) {
         return Err(StoreError::Exists {
             quote: r.to_string(),

@@ -89,7 +89,7 @@ fn verdict(
     no_commit: bool,
 ) -> Result<u8, CommandError> {
     let r = QuoteRef::parse(quote_arg)?;
-    let newsroom = Newsroom::open(dir)?;
+    let newsroom = Newsroom::open_for_change(dir)?;
     let mut quote = newsroom.store.load(&r)?;
     let mut stdin_taken = false;
     let comment = comment

@@ -43,7 +43,7 @@ pub struct ReviseArgs {
 /// Runs `revise`.
 pub fn run(ui: &mut Ui, dir: &Path, args: &ReviseArgs) -> Result<u8, CommandError> {
     let r = QuoteRef::parse(&args.quote)?;
-    let newsroom = Newsroom::open(dir)?;
+    let newsroom = Newsroom::open_for_change(dir)?;
     let mut quote = newsroom.store.load(&r)?;
     if args.translation.is_none() && args.original.is_none() {
         return Err(CommandError::usage(format!(

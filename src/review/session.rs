@@ -134,6 +134,7 @@ impl<'a> Session<'a> {
     /// Writes one decision to the record and the session commit.
     pub fn apply(&mut self, item: &mut Item, decision: Decision) -> Result<(), String> {
         let name = item.quote_ref.to_string();
+        let loaded = item.quote.clone();
         let quote = &mut item.quote;
         let (verdict, comment) = match decision {
             Decision::Approve => (Some(Verdict::Approved), None),
@@ -184,7 +185,7 @@ impl<'a> Session<'a> {
             Store::record_rel_path(&item.quote_ref),
             serialize_record(quote).into_bytes(),
         )];
-        self.write(&changes).map_err(|e| {
+        self.write(&item.quote_ref, &loaded, &changes).map_err(|e| {
             // Undo the bookkeeping of a decision that could not be written.
             for list in [
                 &mut self.summary.approved,
@@ -199,32 +200,52 @@ impl<'a> Session<'a> {
         })
     }
 
-    fn write(&mut self, changes: &crate::newsroom::Changes) -> Result<(), CommandError> {
-        let message = self.commit_message();
-        if self.no_commit {
-            self.newsroom.write_and_commit(
-                changes,
-                &message,
-                &self.reviewer,
-                &self.moment,
-                true,
-            )?;
-            return Ok(());
-        }
+    /// Writes the record and amends the session commit, under verbatim's
+    /// lock (taken only for the write, so others can work while the editor
+    /// reads), after checking nobody changed the record since it was shown.
+    fn write(
+        &mut self,
+        r: &QuoteRef,
+        loaded: &Quote,
+        changes: &crate::newsroom::Changes,
+    ) -> Result<(), CommandError> {
         let _lock = self.newsroom.repo.lock()?;
+        match self.newsroom.store.load(r) {
+            Ok(now) if now == *loaded => {}
+            _ => {
+                return Err(CommandError::usage(format!(
+                    "{r} changed while you were reviewing it; nothing recorded, run `verbatim review` again"
+                )));
+            }
+        }
+        if !self.no_commit {
+            self.newsroom.repo.check_git_locks()?;
+        }
         for (rel, bytes) in changes {
             crate::store::write_atomic(&self.newsroom.store.abs(rel), bytes)?;
         }
+        if self.no_commit {
+            return Ok(());
+        }
         let paths: Vec<String> = changes.iter().map(|(p, _)| p.clone()).collect();
-        let oid = self.newsroom.repo.commit_paths_amending(
+        let message = self.commit_message();
+        match self.newsroom.repo.commit_paths_amending(
             self.summary.commit,
             &paths,
             &message,
             &self.reviewer,
             &self.moment,
-        )?;
-        self.summary.commit = Some(oid);
-        Ok(())
+        ) {
+            Ok(oid) => {
+                self.summary.commit = Some(oid);
+                Ok(())
+            }
+            Err(e) => {
+                // Put the record back as it was: nothing half-done.
+                let _ = self.newsroom.store.save(r, loaded);
+                Err(e.into())
+            }
+        }
     }
 
     fn commit_message(&self) -> String {

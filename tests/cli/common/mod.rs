@@ -258,6 +258,20 @@ impl TestEnv {
         s
     }
 
+    /// Like [`TestEnv::snapshot`], without `git status` (which refreshes
+    /// and so needs the index lock).
+    pub fn snapshot_without_git_status(&self) -> String {
+        let mut files = Vec::new();
+        collect(&self.root(), &self.root(), &mut files);
+        files.sort();
+        let mut s = String::new();
+        for (rel, bytes) in files {
+            s.push_str(&format!("{rel}: {:?}\n", String::from_utf8_lossy(&bytes)));
+        }
+        s.push_str(&self.git(&["log", "--all", "--format=%H %s"]));
+        s
+    }
+
     /// Adds a quote as Ana with the usual fields.
     pub fn add_quote(&self, quote: &str, original: &str, translation: &str) {
         self.run(
