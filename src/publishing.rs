@@ -218,6 +218,7 @@ pub fn plan(
         } else {
             "a publication record"
         };
+        let path = crate::render::sanitize_inline(&path);
         refusals.push(format!(
             "{path} ({what}) has uncommitted changes (staged, unstaged or untracked); commit them first"
         ));

@@ -592,3 +592,22 @@ fn status_of_one_article_lists_each_quotation() {
         .code(2)
         .stderr_has("no article `nope`");
 }
+
+#[test]
+fn a_tag_that_cannot_be_created_is_reported_with_the_commit() {
+    let env = ready_newsroom();
+    // A tag named `published/day` makes `published/day/1` impossible.
+    env.git(&["tag", "published/day"]);
+    let run = env.run(EVA, &["publish", "day"]);
+    run.code(2)
+        .stderr_has("publication 1 of day is recorded in commit")
+        .stderr_has("the tag published/day/1 could not be created")
+        .stderr_has("hint: create it by hand: git tag -a published/day/1");
+    let head = env.git(&["rev-parse", "HEAD"]);
+    assert!(run.stderr.contains(head.trim()), "{}", run.stderr);
+    assert!(env.exists("publications/day/1.toml"));
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s"]).trim(),
+        "verbatim: publish day (1)"
+    );
+}
