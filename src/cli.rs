@@ -59,6 +59,10 @@ pub enum Command {
     Approve(commands::approve::ApproveArgs),
     /// Ask for changes to the current revision of a quote.
     RequestChanges(commands::approve::RequestChangesArgs),
+    /// Where each article stands: quotes by state, untracked quotations, publication.
+    Status(commands::status::StatusArgs),
+    /// Publish an article: record its quotes, commit, tag published/SLUG/N.
+    Publish(commands::publish::PublishArgs),
 }
 
 impl Cli {
@@ -88,5 +92,7 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::Review(args) => commands::review::run(ui, &dir, args),
         Command::Approve(args) => commands::approve::run_approve(ui, &dir, args),
         Command::RequestChanges(args) => commands::approve::run_request_changes(ui, &dir, args),
+        Command::Status(args) => commands::status::run(ui, &dir, args),
+        Command::Publish(args) => commands::publish::run(ui, &dir, args),
     }
 }

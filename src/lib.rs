@@ -14,6 +14,7 @@ pub mod newsroom;
 pub mod policy;
 pub mod prompt;
 pub mod publication;
+pub mod publishing;
 pub mod quote;
 pub mod render;
 pub mod repo;

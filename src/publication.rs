@@ -104,11 +104,15 @@ fn load(store: &Store, rel: &str) -> Result<Publication, RecordError> {
     })
 }
 
+/// The bytes of a publication record: deterministic for the same content.
+pub fn serialize(p: &Publication) -> String {
+    let body = toml::to_string_pretty(p).expect("a publication always serialises to TOML");
+    format!("# verbatim publication record; docs/PUBLISHING.md describes it.\n{body}")
+}
+
 /// Writes a publication record atomically; returns its relative path.
 pub fn save(store: &Store, p: &Publication) -> std::io::Result<String> {
     let rel = Publication::rel_path(&p.article, p.number);
-    let body = toml::to_string_pretty(p).expect("a publication always serialises to TOML");
-    let text = format!("# verbatim publication record; docs/FORMAT.md describes it.\n{body}");
-    write_atomic(&store.abs(&rel), text.as_bytes())?;
+    write_atomic(&store.abs(&rel), serialize(p).as_bytes())?;
     Ok(rel)
 }

@@ -316,6 +316,77 @@ impl Repo {
             || status == git2::Status::CURRENT
             || status.contains(git2::Status::IGNORED)))
     }
+    /// The files under any of `paths` (a file, or a folder and everything
+    /// in it) that differ between HEAD, the index and the work tree:
+    /// staged, unstaged, untracked or deleted. Sorted.
+    pub fn dirty_paths(&self, paths: &[String]) -> Result<Vec<String>, RepoError> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false);
+        for p in paths {
+            opts.pathspec(p);
+        }
+        let statuses = self.git.statuses(Some(&mut opts))?;
+        let mut dirty: Vec<String> = statuses
+            .iter()
+            .filter(|e| {
+                let s = e.status();
+                !(s.is_empty() || s == git2::Status::CURRENT || s.contains(git2::Status::IGNORED))
+            })
+            .filter_map(|e| e.path().ok().map(str::to_string))
+            // A pathspec is a prefix; keep only the files asked about, not
+            // `articles/day.md.bak` for `articles/day.md`.
+            .filter(|path| {
+                paths.iter().any(|p| {
+                    let p = p.trim_end_matches('/');
+                    path == p || path.starts_with(&format!("{p}/"))
+                })
+            })
+            .collect();
+        dirty.sort();
+        dirty.dedup();
+        Ok(dirty)
+    }
+
+    /// The blob id of `rel` in HEAD's tree, if HEAD has that file.
+    pub fn blob_at_head(&self, rel: &str) -> Result<Option<Oid>, RepoError> {
+        let head = match self.git.head() {
+            Ok(h) => h.peel_to_tree()?,
+            Err(_) => return Ok(None),
+        };
+        match head.get_path(Path::new(rel)) {
+            Ok(entry) if entry.kind() == Some(git2::ObjectType::Blob) => Ok(Some(entry.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether the tag `name` exists.
+    pub fn tag_exists(&self, name: &str) -> bool {
+        self.git
+            .find_reference(&format!("refs/tags/{name}"))
+            .is_ok()
+    }
+
+    /// Creates the annotated tag `name` on commit `target`, signed by
+    /// `tagger` at `when`. Never moves an existing tag.
+    pub fn create_tag(
+        &self,
+        name: &str,
+        target: Oid,
+        message: &str,
+        tagger: &Person,
+        when: &Moment,
+    ) -> Result<Oid, RepoError> {
+        let object = self
+            .git
+            .find_object(target, Some(git2::ObjectType::Commit))?;
+        let time = git2::Time::new(when.unix, 0);
+        let sig = Signature::new(&tagger.name, &tagger.email, &time)?;
+        Ok(self.git.tag(name, &object, &sig, message, false)?)
+    }
 }
 
 /// A commit message in verbatim's style: a subject, an optional body, and

@@ -6,9 +6,11 @@ pub mod approve;
 pub mod check;
 pub mod init;
 pub mod list;
+pub mod publish;
 pub mod review;
 pub mod revise;
 pub mod show;
+pub mod status;
 
 use std::io::Read;
 

@@ -6,5 +6,6 @@ mod common;
 mod test_check;
 mod test_foundation;
 mod test_hardening;
+mod test_publish;
 mod test_records;
 mod test_review;
