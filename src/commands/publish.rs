@@ -38,6 +38,10 @@ pub struct PublishArgs {
 pub fn run(ui: &mut Ui, dir: &Path, args: &PublishArgs) -> Result<u8, CommandError> {
     validate_slug(&args.slug)?;
     let newsroom = Newsroom::open(dir)?;
+    if !args.dry_run {
+        // The gate and the write see the same files: nobody changes them in between.
+        newsroom.hold_lock()?;
+    }
     let slug = &args.slug;
     if !newsroom.store.article_exists(slug) {
         return Err(CommandError::usage(format!(
