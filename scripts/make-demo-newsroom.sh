@@ -82,3 +82,7 @@ export VERBATIM_NOW=2026-01-13T18:00:00Z
 for id in $(ls "translations/$slug" | sed 's/\.toml$//'); do
   as eva approve "$slug/$id" -q --comment "checked against the Spanish"
 done
+
+# The editor publishes the article: publications/<slug>/1.toml and the tag published/<slug>/1.
+export VERBATIM_NOW=2026-01-13T20:00:00Z
+as eva publish "$slug" -q
