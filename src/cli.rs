@@ -38,31 +38,24 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// verbatim's commands.
+/// verbatim's commands. Each command's help text is the doc comment of its
+/// `XArgs` struct in `commands/`, so the variants carry none.
+#[allow(missing_docs)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Make articles/, translations/ and verbatim.toml (and the git repository if needed).
     Init(commands::init::InitArgs),
-    /// Record a quote pair: the original words and their translation (revision 1).
     Add(commands::add::AddArgs),
-    /// Make a new revision of a quote's translation or original.
     Revise(commands::revise::ReviseArgs),
-    /// Show a quote's whole record and its state.
     Show(commands::show::ShowArgs),
-    /// List quotes, one row each.
     List(commands::list::ListArgs),
-    /// The CI gate: every quotation must be an approved translation.
     Check(commands::check::CheckArgs),
-    /// Walk through every quote that needs review, interactively.
     Review(commands::review::ReviewArgs),
-    /// Approve the current revision of a quote.
     Approve(commands::approve::ApproveArgs),
-    /// Ask for changes to the current revision of a quote.
     RequestChanges(commands::approve::RequestChangesArgs),
-    /// Where each article stands: quotes by state, untracked quotations, publication.
     Status(commands::status::StatusArgs),
-    /// Publish an article: record its quotes, commit, tag published/SLUG/N.
     Publish(commands::publish::PublishArgs),
+    Completions(commands::completions::CompletionsArgs),
+    Man(commands::completions::ManArgs),
 }
 
 impl Cli {
@@ -83,6 +76,12 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         )));
     }
     match &cli.command {
+        Command::Completions(args) => return commands::completions::run_completions(ui, args),
+        Command::Man(args) => return commands::completions::run_man(ui, args),
+        _ => {}
+    }
+    match &cli.command {
+        Command::Completions(_) | Command::Man(_) => Ok(0),
         Command::Init(args) => commands::init::run(ui, &dir, args),
         Command::Add(args) => commands::add::run(ui, &dir, args),
         Command::Revise(args) => commands::revise::run(ui, &dir, args),

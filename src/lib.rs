@@ -29,6 +29,11 @@ use clap::Parser;
 /// Parses arguments, runs the command, prints errors, and returns the exit
 /// status of SPEC.md: 0 success, 1 findings, 2 usage error or bad input.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
+    // When the shell asks for completions (VERBATIM_COMPLETE is set), answer
+    // and exit; otherwise this returns at once.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .var(commands::completions::COMPLETE_ENV)
+        .complete();
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {

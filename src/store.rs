@@ -22,12 +22,14 @@ pub enum StoreError {
     #[error("{0}")]
     BadName(String),
     /// The quote has no record.
-    #[error("no quote {quote}: {path} does not exist")]
+    #[error("no quote {quote}: {path} does not exist{}", suggestion.as_ref().map(|s| format!("; did you mean {s}?")).unwrap_or_default())]
     NotFound {
         /// `SLUG/ID`.
         quote: String,
         /// The record path that was looked for.
         path: String,
+        /// The closest existing quote, if one is close.
+        suggestion: Option<String>,
     },
     /// `add` of a quote that exists.
     #[error("quote {quote} already exists")]
@@ -184,6 +186,7 @@ impl Store {
             return Err(StoreError::NotFound {
                 quote: r.to_string(),
                 path: rel,
+                suggestion: closest_quote(self, r),
             });
         }
         Ok(self.load_path(&rel)?)
@@ -467,6 +470,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The closest existing quote to a mistyped one, for "did you mean …?".
+pub fn closest_quote(store: &Store, wanted: &QuoteRef) -> Option<String> {
+    let mut best: Option<(usize, String)> = None;
+    let target = wanted.to_string();
+    for slug in store.slugs().ok()? {
+        for id in store.record_ids(&slug).ok()? {
+            let candidate = format!("{slug}/{id}");
+            let d = edit_distance(&target, &candidate);
+            if best.as_ref().is_none_or(|(b, _)| d < *b) {
+                best = Some((d, candidate));
+            }
+        }
+    }
+    best.filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .map(|(_, c)| c)
+}
+
+/// The closest existing article slug to a mistyped one.
+pub fn closest_slug(store: &Store, wanted: &str) -> Option<String> {
+    store
+        .slugs()
+        .ok()?
+        .into_iter()
+        .map(|s| (edit_distance(wanted, &s), s))
+        .min()
+        .filter(|(d, s)| *d <= (s.len() / 3).max(2))
+        .map(|(_, s)| s)
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,6 +544,13 @@ mod tests {
         }
         assert!(validate_id(&"a".repeat(64)).is_ok());
         assert!(validate_id(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("no-necesario", "no-necesario"), 0);
+        assert_eq!(edit_distance("no-nesesario", "no-necesario"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]

@@ -13,6 +13,8 @@ use crate::repo::{self, commit_message};
 use crate::store::{QuoteRef, Store, StoreError, serialize_record};
 use crate::ui::Ui;
 
+/// Record a quote pair: an original and its translation (revision 1).
+///
 /// Record a quote pair: the original words, who said them and where, and
 /// the translation (revision 1, pending review).
 ///
@@ -27,9 +29,10 @@ use crate::ui::Ui;
 ///   verbatim add state-dept/statement --original-lang en --speaker "Tommy Pigott" \
 ///     --original "Secretary Rubio reaffirmed…"
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct AddArgs {
     /// The quote, as SLUG/ID (article slug / quote id).
-    #[arg(value_name = "SLUG/ID")]
+    #[arg(value_name = "SLUG/ID", add = clap_complete::ArgValueCompleter::new(super::completions::complete_quote))]
     pub quote: String,
     /// Who said it.
     #[arg(long)]

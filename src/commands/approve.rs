@@ -14,6 +14,8 @@ use crate::review::record_verdict;
 use crate::store::{QuoteRef, Store, serialize_record};
 use crate::ui::Ui;
 
+/// Approve the current revision of a quote.
+///
 /// Approve the current revision of a quote: you vouch that the translation
 /// is faithful to the original. The approval binds to the exact text: any
 /// change of words later makes it stale. You cannot approve a revision you
@@ -23,9 +25,10 @@ use crate::ui::Ui;
 ///   verbatim approve sheinbaum-call/no-necesario
 ///   verbatim approve sheinbaum-call/no-necesario --comment "checked against the video"
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ApproveArgs {
     /// The quote, as SLUG/ID.
-    #[arg(value_name = "SLUG/ID")]
+    #[arg(value_name = "SLUG/ID", add = clap_complete::ArgValueCompleter::new(super::completions::complete_quote))]
     pub quote: String,
     /// A comment kept with the approval.
     #[arg(long, allow_hyphen_values = true)]
@@ -40,9 +43,10 @@ pub struct ApproveArgs {
 /// Examples:
 ///   verbatim request-changes sheinbaum-call/no-necesario --comment "'insists on', not 'in'"
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RequestChangesArgs {
     /// The quote, as SLUG/ID.
-    #[arg(value_name = "SLUG/ID")]
+    #[arg(value_name = "SLUG/ID", add = clap_complete::ArgValueCompleter::new(super::completions::complete_quote))]
     pub quote: String,
     /// What should change.
     #[arg(long, allow_hyphen_values = true)]

@@ -25,6 +25,8 @@ pub enum CheckFormat {
     Junit,
 }
 
+/// The CI gate: every quotation must be an approved translation.
+///
 /// Check that every quotation in the articles is an approved translation:
 /// each quotation must match a quote record of its article (a fragment is
 /// fine, elisions marked with … or [...]), and that record must be approved.
@@ -36,8 +38,10 @@ pub enum CheckFormat {
 ///   verbatim check sheinbaum-call --format json
 ///   verbatim check --changed-since origin/main --format github
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct CheckArgs {
     /// Only these articles (slugs).
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::complete_slug))]
     pub slugs: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]

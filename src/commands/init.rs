@@ -10,6 +10,8 @@ use crate::repo::{self, Repo, commit_message};
 use crate::store::{ARTICLES_DIR, TRANSLATIONS_DIR, write_atomic};
 use crate::ui::Ui;
 
+/// Make a newsroom: articles/, translations/ and verbatim.toml.
+///
 /// Make articles/, translations/ and verbatim.toml in the current git
 /// repository (running `git init` first when there is none). Running it
 /// again changes nothing.
@@ -18,6 +20,7 @@ use crate::ui::Ui;
 ///   verbatim init
 ///   verbatim -C newsroom init
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct InitArgs {
     /// Write the files but make no commit.
     #[arg(long)]

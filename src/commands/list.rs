@@ -19,8 +19,10 @@ use crate::ui::{Format, Ui};
 ///   verbatim list sheinbaum-call --state pending
 ///   verbatim list --format json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ListArgs {
     /// Only this article's quotes.
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::complete_slug))]
     pub slug: Option<String>,
     /// Only quotes in this state: pending, changes-requested, stale, approved, published.
     #[arg(long, value_name = "STATE", value_parser = parse_state)]

@@ -4,6 +4,7 @@
 pub mod add;
 pub mod approve;
 pub mod check;
+pub mod completions;
 pub mod init;
 pub mod list;
 pub mod publish;

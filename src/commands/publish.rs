@@ -12,6 +12,8 @@ use crate::repo::{self, commit_message};
 use crate::store::{Store, validate_slug};
 use crate::ui::Ui;
 
+/// Publish an article behind the check gate, and tag it.
+///
 /// Publish an article: record which revision of each quote went out, commit
 /// that record (publications/SLUG/N.toml) and tag the commit
 /// `published/SLUG/N`.
@@ -26,8 +28,10 @@ use crate::ui::Ui;
 ///   verbatim publish sheinbaum-call --dry-run
 ///   verbatim publish sheinbaum-call
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct PublishArgs {
     /// The article to publish.
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::complete_slug))]
     pub slug: String,
     /// Run the gate and show what would be recorded; write nothing.
     #[arg(long)]

@@ -12,6 +12,8 @@ use crate::review::session::{Item, Session, TerminalDecider};
 use crate::store::{QuoteRef, validate_slug};
 use crate::ui::Ui;
 
+/// Walk through every quote that needs review, interactively.
+///
 /// Walk through every quote that needs review (pending, changes requested,
 /// stale), oldest article first. For each: who said it, where and when, the
 /// original, the translation, a word diff against what was approved before,
@@ -26,8 +28,10 @@ use crate::ui::Ui;
 ///   verbatim review
 ///   verbatim review sheinbaum-call
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReviewArgs {
     /// Only these articles.
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::complete_slug))]
     pub slugs: Vec<String>,
     /// Write the records but make no commit.
     #[arg(long)]

@@ -12,6 +12,8 @@ use crate::repo::{self, commit_message};
 use crate::store::{QuoteRef, Store, serialize_record};
 use crate::ui::Ui;
 
+/// Make a new revision of a quote, with a note saying why.
+///
 /// Make a new revision of a quote: a changed translation, a corrected
 /// original, or both, with a note saying why. Approvals of the earlier text
 /// no longer count (the quote becomes stale) unless the change is only
@@ -22,9 +24,10 @@ use crate::ui::Ui;
 ///     --translation "It is not necessary." --note "closer to 'no es necesario'"
 ///   verbatim revise sheinbaum-call/no-necesario --original - --note "checked the video" < original.txt
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReviseArgs {
     /// The quote, as SLUG/ID.
-    #[arg(value_name = "SLUG/ID")]
+    #[arg(value_name = "SLUG/ID", add = clap_complete::ArgValueCompleter::new(super::completions::complete_quote))]
     pub quote: String,
     /// The new translation (`-` reads standard input).
     #[arg(long, allow_hyphen_values = true)]

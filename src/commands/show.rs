@@ -12,6 +12,8 @@ use crate::render::sanitize;
 use crate::store::{QuoteRef, Store};
 use crate::ui::{Format, Ui};
 
+/// Show a quote's whole record and its state.
+///
 /// Show a quote's whole record: who said it, where and when, the original,
 /// the translation, every revision and review, and its state.
 ///
@@ -19,9 +21,10 @@ use crate::ui::{Format, Ui};
 ///   verbatim show sheinbaum-call/no-necesario
 ///   verbatim show sheinbaum-call/no-necesario --format json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ShowArgs {
     /// The quote, as SLUG/ID.
-    #[arg(value_name = "SLUG/ID")]
+    #[arg(value_name = "SLUG/ID", add = clap_complete::ArgValueCompleter::new(super::completions::complete_quote))]
     pub quote: String,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]

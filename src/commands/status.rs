@@ -15,6 +15,8 @@ use crate::render::{ellipsize, sanitize_inline, table::new_table};
 use crate::store::{Store, validate_slug};
 use crate::ui::{Format, Ui};
 
+/// Show where each article stands: quotes by state, publication state.
+///
 /// Show where articles stand: for each article, its quotes by state, the
 /// quotations in its text that no record covers (untracked or drifted),
 /// exempt quotations, its publication state and latest publication tag.
@@ -33,8 +35,10 @@ use crate::ui::{Format, Ui};
 ///   verbatim status sheinbaum-call
 ///   verbatim status --format json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct StatusArgs {
     /// Only this article, quotation by quotation.
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::complete_slug))]
     pub slug: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
