@@ -59,6 +59,10 @@ pub enum Command {
     Approve(commands::approve::ApproveArgs),
     /// Ask for changes to the current revision of a quote.
     RequestChanges(commands::approve::RequestChangesArgs),
+    /// Export quotes for translation tools: XLIFF, TMX, CSV or JSON.
+    Export(commands::export::ExportArgs),
+    /// Import translations edited in a translation tool as new revisions.
+    Import(commands::import::ImportArgs),
 }
 
 impl Cli {
@@ -88,5 +92,7 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::Review(args) => commands::review::run(ui, &dir, args),
         Command::Approve(args) => commands::approve::run_approve(ui, &dir, args),
         Command::RequestChanges(args) => commands::approve::run_request_changes(ui, &dir, args),
+        Command::Export(args) => commands::export::run(ui, &dir, args),
+        Command::Import(args) => commands::import::run(ui, &dir, args),
     }
 }
