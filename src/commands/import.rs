@@ -96,7 +96,8 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ImportArgs) -> Result<u8, CommandErro
             continue;
         };
         if let Err(e) = check_text("translation", &inc.target) {
-            problems.push(format!("{at}: {}", e.message));
+            let why = e.message.replacen("--translation", "the translation", 1);
+            problems.push(format!("{at}: {why}"));
             continue;
         }
         if *translation == inc.target {

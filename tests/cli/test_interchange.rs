@@ -1160,16 +1160,18 @@ mod through_binary {
              sheinbaum-call/no-necesario,A good change\r\n\
              sheinbaum-call/nope,Who?\r\n\
              other-article/q1,Nope\r\n\
-             sheinbaum-call/statement,An English original given a translation\r\n",
+             sheinbaum-call/statement,An English original given a translation\r\n\
+             sheinbaum-call/insistir,A bell \u{7} rings\r\n",
         )
         .unwrap();
         let before = env.snapshot();
         env.run(ANA, &["import", &file])
             .code(2)
-            .stderr_has("3 problem(s), nothing was imported")
+            .stderr_has("4 problem(s), nothing was imported")
             .stderr_has(":3: sheinbaum-call/nope: no such quote")
             .stderr_has(":4: other-article/q1: no such quote")
-            .stderr_has(":5: sheinbaum-call/statement: an en-original quote has no translation");
+            .stderr_has(":5: sheinbaum-call/statement: an en-original quote has no translation")
+            .stderr_has(":6: sheinbaum-call/insistir: the translation contains the control character U+0007");
         assert_eq!(env.snapshot(), before);
     }
 
