@@ -56,6 +56,8 @@ pub enum Command {
     Publish(commands::publish::PublishArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::completions::ManArgs),
+    Export(commands::export::ExportArgs),
+    Import(commands::import::ImportArgs),
 }
 
 impl Cli {
@@ -93,5 +95,7 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::RequestChanges(args) => commands::approve::run_request_changes(ui, &dir, args),
         Command::Status(args) => commands::status::run(ui, &dir, args),
         Command::Publish(args) => commands::publish::run(ui, &dir, args),
+        Command::Export(args) => commands::export::run(ui, &dir, args),
+        Command::Import(args) => commands::import::run(ui, &dir, args),
     }
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod interchange;
 pub mod matching;
 pub mod newsroom;
 pub mod policy;

@@ -5,6 +5,8 @@ pub mod add;
 pub mod approve;
 pub mod check;
 pub mod completions;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod publish;

@@ -7,5 +7,6 @@ mod test_check;
 mod test_foundation;
 mod test_hardening;
 mod test_publish;
+mod test_interchange;
 mod test_records;
 mod test_review;
