@@ -59,6 +59,10 @@ pub enum Command {
     Approve(commands::approve::ApproveArgs),
     /// Ask for changes to the current revision of a quote.
     RequestChanges(commands::approve::RequestChangesArgs),
+    /// Translation quality checks on the quote records (warnings).
+    Lint(commands::lint::LintArgs),
+    /// Translation memory: approved translations of similar originals.
+    Suggest(commands::suggest::SuggestArgs),
 }
 
 impl Cli {
@@ -88,5 +92,7 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::Review(args) => commands::review::run(ui, &dir, args),
         Command::Approve(args) => commands::approve::run_approve(ui, &dir, args),
         Command::RequestChanges(args) => commands::approve::run_request_changes(ui, &dir, args),
+        Command::Lint(args) => commands::lint::run(ui, &dir, args),
+        Command::Suggest(args) => commands::suggest::run(ui, &dir, args),
     }
 }

@@ -5,10 +5,12 @@ pub mod add;
 pub mod approve;
 pub mod check;
 pub mod init;
+pub mod lint;
 pub mod list;
 pub mod review;
 pub mod revise;
 pub mod show;
+pub mod suggest;
 
 use std::io::Read;
 

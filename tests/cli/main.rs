@@ -4,4 +4,5 @@
 mod common;
 
 mod test_foundation;
+mod test_quality;
 mod test_records;
