@@ -269,3 +269,33 @@ fn add_notes_similar_approved_translations() {
         other.stderr
     );
 }
+
+#[test]
+fn review_screen_has_a_quality_section() {
+    use verbatim::newsroom::Newsroom;
+    use verbatim::review::session::{Item, render_item};
+    use verbatim::store::QuoteRef;
+
+    let env = numbers_newsroom();
+    env.add_quote("sinaloa/clean", ORIGINAL, TRANSLATION);
+    let newsroom = Newsroom::open(&env.root()).unwrap();
+    let item = |quote: &str| {
+        let quote_ref = QuoteRef::parse(quote).unwrap();
+        let quote = newsroom.store.load(&quote_ref).unwrap();
+        let state = newsroom.state_of(&quote_ref, &quote, None);
+        Item {
+            quote_ref,
+            quote,
+            state,
+            locations: Vec::new(),
+        }
+    };
+    let screen = render_item(&item("sinaloa/muertos"), 1, 2, &newsroom, false);
+    assert!(screen.contains("\nQuality\n"), "{screen}");
+    assert!(
+        screen.contains("  warning[numbers] number \"72\" in the original is missing"),
+        "{screen}"
+    );
+    let screen = render_item(&item("sinaloa/clean"), 2, 2, &newsroom, false);
+    assert!(!screen.contains("Quality"), "{screen}");
+}
