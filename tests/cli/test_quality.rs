@@ -299,3 +299,69 @@ fn review_screen_has_a_quality_section() {
     let screen = render_item(&item("sinaloa/clean"), 2, 2, &newsroom, false);
     assert!(!screen.contains("Quality"), "{screen}");
 }
+
+/// On a terminal, `add` without --translation offers the approved
+/// translation of a similar original; choosing it records it. Driven
+/// through a pseudo-terminal made by util-linux `script` (skipped without it).
+#[test]
+fn add_on_a_terminal_offers_to_reuse_an_approved_translation() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("`script` not found; skipping");
+        return;
+    }
+    let env = TestEnv::new();
+    approved(&env, "one/soberania", ORIGINAL, TRANSLATION);
+    let shell_quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let line = [
+        env!("CARGO_BIN_EXE_verbatim"),
+        "add",
+        "two/soberania",
+        "--speaker",
+        "Claudia Sheinbaum",
+        "--original",
+        ORIGINAL,
+    ]
+    .map(shell_quote)
+    .join(" ");
+    // The sandbox's environment, without CI so that verbatim may prompt.
+    let sandbox = env.command(ANA);
+    let mut script = std::process::Command::new("script");
+    script
+        .env_clear()
+        .envs(
+            sandbox
+                .get_envs()
+                .filter(|(k, _)| *k != "CI")
+                .filter_map(|(k, v)| v.map(|v| (k, v))),
+        )
+        .env("TERM", "xterm")
+        .current_dir(env.root())
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = script.spawn().expect("spawn script");
+    let mut stdin = child.stdin.take().unwrap();
+    // Down to the first suggestion, then Enter.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    stdin.write_all(b"\x1b[B").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"\r").unwrap();
+    stdin.flush().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("Reuse an approved translation?"),
+        "{screen}"
+    );
+    let record = env.read("translations/two/soberania.toml");
+    assert!(record.contains(TRANSLATION), "{record}\n{screen}");
+}
