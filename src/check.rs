@@ -280,6 +280,9 @@ pub fn check_loaded(
         .collect();
     for (r, q) in records {
         self_approval_findings(r, q, &mut report.findings);
+        report
+            .findings
+            .extend(crate::quality::record_findings(policy, r, q));
     }
     let Some(source) = source else {
         return report;

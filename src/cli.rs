@@ -58,6 +58,8 @@ pub enum Command {
     Man(commands::completions::ManArgs),
     Export(commands::export::ExportArgs),
     Import(commands::import::ImportArgs),
+    Lint(commands::lint::LintArgs),
+    Suggest(commands::suggest::SuggestArgs),
 }
 
 impl Cli {
@@ -97,5 +99,7 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::Publish(args) => commands::publish::run(ui, &dir, args),
         Command::Export(args) => commands::export::run(ui, &dir, args),
         Command::Import(args) => commands::import::run(ui, &dir, args),
+        Command::Lint(args) => commands::lint::run(ui, &dir, args),
+        Command::Suggest(args) => commands::suggest::run(ui, &dir, args),
     }
 }

@@ -232,6 +232,24 @@ impl Policy {
                 format!("disclosure is not a valid regular expression: {e}"),
             ));
         }
+        let known = crate::quality::known_codes();
+        for (key, codes) in [
+            ("disabled", &policy.lint.disabled),
+            ("fail_on", &policy.lint.fail_on),
+        ] {
+            if let Some(code) = codes.iter().find(|c| !known.contains(&c.as_str())) {
+                let offset = text
+                    .find(&format!("\"{code}\""))
+                    .unwrap_or_else(|| key_at(key));
+                return Err(at(
+                    offset,
+                    format!(
+                        "[lint] {key}: `{code}` is not a quality check; known checks: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
         if !(0.0..=1.0).contains(&policy.memory.min_similarity) {
             return Err(at(
                 key_at("min_similarity"),
@@ -286,5 +304,16 @@ mod tests {
         assert_eq!(e.line, 2);
         let e = Policy::parse("schema = 1\naproved = true\n").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
+        let e =
+            Policy::parse("schema = 1\n[lint]\ndisabled = [\n  \"numbers\",\n  \"nombres\",\n]\n")
+                .unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.message.contains("`nombres`"), "{e}");
+        let e = Policy::parse("[lint]\nfail_on = [\"spelling\"]\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        Policy::parse(
+            "[lint]\ndisabled = [\"inconsistent\"]\nfail_on = [\"numbers\", \"suspicious-text\"]\n",
+        )
+        .unwrap();
     }
 }

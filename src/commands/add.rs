@@ -8,7 +8,9 @@ use super::{check_line, check_text, text_arg};
 use crate::error::CommandError;
 use crate::newsroom::Newsroom;
 use crate::prompt::{Prompter, TerminalPrompter};
+use crate::quality::{ApprovedMemory, Suggestion};
 use crate::quote::{Origin, Quote, Revision, SCHEMA_VERSION};
+use crate::render::{ellipsize, sanitize_inline};
 use crate::repo::{self, commit_message};
 use crate::store::{QuoteRef, Store, StoreError, serialize_record};
 use crate::ui::Ui;
@@ -107,6 +109,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> 
         )));
     }
 
+    let mut suggested: Option<Vec<Suggestion>> = None;
     let mut missing = Vec::new();
     if speaker.is_none() {
         missing.push("--speaker");
@@ -138,6 +141,12 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> 
             &format!("Original ({original_lang})"),
             &mut original,
         )?;
+        if !english_original && translation.is_none() {
+            let found = similar_approved(&newsroom, original.as_deref().unwrap_or_default());
+            note_suggestions(ui, &found);
+            suggested = Some(found.clone());
+            translation = offer_suggestions(&found)?;
+        }
         if !english_original {
             ask(
                 &mut prompter,
@@ -155,6 +164,9 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> 
     }
     if let Some(n) = &note {
         check_text("note", n)?;
+    }
+    if suggested.is_none() && !english_original {
+        note_suggestions(ui, &similar_approved(&newsroom, &original));
     }
     let origin =
         Origin::parse(&args.origin).map_err(|e| CommandError::usage(format!("--origin: {e}")))?;
@@ -203,6 +215,68 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> 
         ));
     }
     Ok(0)
+}
+
+/// Approved translations of originals like `original`, as similar as the
+/// policy's `[memory] min_similarity` asks.
+fn similar_approved(newsroom: &Newsroom, original: &str) -> Vec<Suggestion> {
+    if original.trim().is_empty() {
+        return Vec::new();
+    }
+    ApprovedMemory::build(&newsroom.store, &newsroom.policy).suggest(
+        original,
+        newsroom.policy.memory.min_similarity,
+        SUGGESTIONS_SHOWN,
+    )
+}
+
+/// How many translation-memory matches `add` shows.
+const SUGGESTIONS_SHOWN: usize = 3;
+
+/// Tells the translator (on stderr) that similar originals were approved.
+fn note_suggestions(ui: &mut Ui, found: &[Suggestion]) {
+    if found.is_empty() {
+        return;
+    }
+    let mut text = String::from(
+        "note: approved translations of similar originals (`verbatim suggest` shows more):",
+    );
+    for s in found {
+        text.push_str(&format!(
+            "\n  {:.2}  {}  “{}”",
+            s.similarity,
+            sanitize_inline(&s.quote),
+            ellipsize(&sanitize_inline(&s.translation), 80)
+        ));
+    }
+    ui.status(text);
+}
+
+/// On a terminal: lets the translator reuse one of the approved
+/// translations; `None` means they will type a new one.
+fn offer_suggestions(found: &[Suggestion]) -> Result<Option<String>, CommandError> {
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let mut items = vec!["Type a new translation".to_string()];
+    items.extend(found.iter().map(|s| {
+        format!(
+            "{:.2} {}: {}",
+            s.similarity,
+            sanitize_inline(&s.quote),
+            ellipsize(&sanitize_inline(&s.translation), 70)
+        )
+    }));
+    let choice = dialoguer::Select::new()
+        .with_prompt("Reuse an approved translation?")
+        .items(&items)
+        .default(0)
+        .interact()
+        .map_err(|e| CommandError::usage(format!("prompt for a translation failed: {e}")))?;
+    Ok(choice
+        .checked_sub(1)
+        .and_then(|i| found.get(i))
+        .map(|s| s.translation.clone()))
 }
 
 /// The optional one-line fields of a record, validated.

@@ -8,12 +8,14 @@ pub mod completions;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod lint;
 pub mod list;
 pub mod publish;
 pub mod review;
 pub mod revise;
 pub mod show;
 pub mod status;
+pub mod suggest;
 
 use std::io::Read;
 

@@ -384,6 +384,21 @@ pub fn render_item(
             )));
         }
     }
+    let quality = crate::quality::record_findings(&newsroom.policy, &item.quote_ref, q);
+    if !quality.is_empty() {
+        s.push_str(&format!("\n{}\n", paint(Style::new().bold(), "Quality")));
+        for f in &quality {
+            let label = format!("{}[{}]", f.severity.as_str(), f.code);
+            let label = match f.severity {
+                crate::check::Severity::Error => paint(Style::new().red(), &label),
+                crate::check::Severity::Warning => paint(Style::new().yellow(), &label),
+            };
+            // The finding message starts with `SLUG/ID (revision N): `,
+            // which the screen already shows.
+            let message = f.message.split_once("): ").map_or(&*f.message, |m| m.1);
+            s.push_str(&format!("  {label} {}\n", sanitize_inline(message)));
+        }
+    }
     if let Some(last) = q.reviews.last() {
         s.push_str(&format!(
             "\nlast review {} by {} on revision {}{}\n",

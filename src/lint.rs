@@ -1,0 +1,2321 @@
+//! Translation quality checks for Spanish→English quote pairs.
+//!
+//! [`lint_pair`] runs every [`Check`] on one quote (Spanish original plus
+//! English translation, or an English original without translation) and
+//! returns human-readable [`Hit`]s. The exact rules, thresholds and the
+//! measured false-positive rates on Europarl are documented in `CHECKS.md`.
+//!
+//! The checks are heuristics: they never panic, whatever the input, and every
+//! message escapes invisible/control characters as `\u{XXXX}`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// One kind of quality check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// Numbers of the original missing from the translation, or added.
+    Numbers,
+    /// Names of the original missing from the translation.
+    Names,
+    /// A translation left in Spanish, empty, or identical to the original.
+    Untranslated,
+    /// A translation much shorter or longer than the original.
+    Length,
+    /// Questions or exclamations lost, unbalanced quotes, stray spaces.
+    Punctuation,
+    /// Invisible, direction-changing or mixed-script characters.
+    SuspiciousText,
+}
+
+impl Check {
+    /// Every check, in reporting order.
+    pub const ALL: [Check; 6] = [
+        Check::Numbers,
+        Check::Names,
+        Check::Untranslated,
+        Check::Length,
+        Check::Punctuation,
+        Check::SuspiciousText,
+    ];
+
+    /// Stable code used on the command line and in config files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Check::Numbers => "numbers",
+            Check::Names => "names",
+            Check::Untranslated => "untranslated",
+            Check::Length => "length",
+            Check::Punctuation => "punctuation",
+            Check::SuspiciousText => "suspicious-text",
+        }
+    }
+
+    /// Inverse of [`Check::code`] (exact, case-sensitive match).
+    pub fn from_code(s: &str) -> Option<Check> {
+        Check::ALL.into_iter().find(|c| c.code() == s)
+    }
+
+    /// One-line explanation for `--help` / `verbatim checks`.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Check::Numbers => {
+                "numbers (digits or number words) in the original missing from the translation, or added by it"
+            }
+            Check::Names => {
+                "capitalised names in the original that do not appear in the translation"
+            }
+            Check::Untranslated => {
+                "translation is empty, identical to the original, or mostly Spanish function words"
+            }
+            Check::Length => {
+                "translation much shorter or longer than the original (character ratio outside the band)"
+            }
+            Check::Punctuation => {
+                "question/exclamation lost, unbalanced quotes or brackets, stray or doubled spaces"
+            }
+            Check::SuspiciousText => {
+                "bidi controls, zero-width or control characters, words mixing Latin with Cyrillic/Greek"
+            }
+        }
+    }
+}
+
+/// One finding of a check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The check that found it.
+    pub check: Check,
+    /// Human-readable; invisible/control characters are escaped as `\u{XXXX}`.
+    pub message: String,
+}
+
+/// Options for [`lint_pair`].
+#[derive(Debug, Clone, Copy)]
+pub struct LintOptions<'a> {
+    /// Original name → accepted English rendering, e.g.
+    /// `("Ciudad de México", "Mexico City")`. Several renderings for the same
+    /// name may be listed. Compared accent- and case-insensitively. A built-in
+    /// list (countries, cities, acronyms such as UE→EU) is always used too.
+    pub known_renderings: &'a [(String, String)],
+    /// Accepted band for `chars(translation) / chars(original)`, inclusive.
+    pub length_band: (f64, f64),
+}
+
+/// Default accepted length band (inclusive).
+pub const DEFAULT_LENGTH_BAND: (f64, f64) = (0.5, 2.0);
+/// The length check only runs when the trimmed original has at least this
+/// many characters.
+pub const LENGTH_MIN_ORIGINAL_CHARS: usize = 20;
+
+impl Default for LintOptions<'_> {
+    fn default() -> Self {
+        LintOptions {
+            known_renderings: &[],
+            length_band: DEFAULT_LENGTH_BAND,
+        }
+    }
+}
+
+/// Checks one quote pair.
+///
+/// `original` is Spanish when `translation` is `Some` (English). When
+/// `translation` is `None` the quote is an English original and only
+/// `suspicious-text` and `punctuation` (balance and spacing) run on it.
+/// Hits are ordered by [`Check::ALL`] order, then by position found.
+pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    match translation {
+        Some(tr) => {
+            check_numbers(original, tr, &mut hits);
+            check_names(original, tr, opts, &mut hits);
+            check_untranslated(original, tr, &mut hits);
+            check_length(original, tr, opts, &mut hits);
+            check_punctuation(original, tr, &mut hits);
+            check_suspicious("original", original, &mut hits);
+            check_suspicious("translation", tr, &mut hits);
+        }
+        None => {
+            check_punctuation_single("original", original, &mut hits);
+            check_suspicious("original", original, &mut hits);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    hits.retain(|h| seen.insert((h.check, h.message.clone())));
+    hits
+}
+
+// ---------------------------------------------------------------------------
+// shared text helpers
+
+/// Accent-folds and lowercases: canonical decomposition, combining marks
+/// removed, then lowercase (so "México" → "mexico", "Señoría" → "senoria").
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char_into(c, &mut out);
+    }
+    out
+}
+
+fn fold_char_into(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    decompose_canonical(c, |d| {
+        if !is_combining_mark(d) {
+            out.extend(d.to_lowercase());
+        }
+    });
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || is_bidi_control(c)
+        || is_zero_width(c)
+        || matches!(c, '\u{00AD}' | '\u{2061}'..='\u{2064}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Escapes control, bidi and zero-width characters as `\u{XXXX}`.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn hit(hits: &mut Vec<Hit>, check: Check, message: String) {
+    hits.push(Hit {
+        check,
+        message: escape(&message),
+    });
+}
+
+/// Maximal runs of alphanumeric characters, with their char offsets.
+fn word_spans(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphanumeric() {
+                i += 1;
+            }
+            spans.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
+fn folded_words(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    word_spans(&chars)
+        .into_iter()
+        .map(|(a, b)| fold(&chars[a..b].iter().collect::<String>()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// numbers
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Es,
+    En,
+}
+
+#[derive(Debug)]
+enum NTok {
+    /// Digits with internal separators; `ordinal` when followed by an ordinal
+    /// suffix (1º, 2ª, 1st, 3rd, 1.º).
+    Num {
+        raw: String,
+        ordinal: bool,
+    },
+    Word {
+        folded: String,
+        raw: String,
+    },
+    Break,
+}
+
+#[derive(Debug, Clone)]
+struct NumMention {
+    /// Canonical value keys (usually one).
+    keys: Vec<String>,
+    display: String,
+    /// Strict mentions must be matched; soft ones ("one", "un", "millones",
+    /// ordinals) are never reported but satisfy matches.
+    strict: bool,
+    /// A plain 4-digit year 1000..=2100 (not reported when only the
+    /// translation has it).
+    year: bool,
+}
+
+fn is_digit_group_sep(c: char) -> bool {
+    matches!(c, '.' | ',' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
+}
+
+fn num_tokens(s: &str) -> Vec<NTok> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            let mut raw = String::new();
+            let mut group_len = 0usize;
+            while i < chars.len() {
+                let next_digit = |k: usize| chars.get(k).is_some_and(|d| d.is_ascii_digit());
+                if chars[i].is_ascii_digit() {
+                    raw.push(chars[i]);
+                    group_len += 1;
+                    i += 1;
+                } else if is_digit_group_sep(chars[i]) && next_digit(i + 1) {
+                    raw.push(chars[i]);
+                    group_len = 0;
+                    i += 1;
+                } else if chars[i] == ' '
+                    && (1..=3).contains(&group_len)
+                    && next_digit(i + 1)
+                    && next_digit(i + 2)
+                    && next_digit(i + 3)
+                    && !next_digit(i + 4)
+                {
+                    // "60 000": plain space as thousands separator
+                    raw.push(' ');
+                    group_len = 0;
+                    i += 1;
+                } else if chars[i] == ':'
+                    && next_digit(i + 1)
+                    && next_digit(i + 2)
+                    && !next_digit(i + 3)
+                {
+                    // clock time "20:25"
+                    raw.push(':');
+                    group_len = 0;
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            // ordinal suffix: 1º 1ª 1.º 1st 2nd 3rd 4th 1er 1o
+            let mut j = i;
+            if chars.get(j) == Some(&'.') && matches!(chars.get(j + 1), Some('º' | 'ª')) {
+                j += 1;
+            }
+            let mut suffix = String::new();
+            while j < chars.len() && chars[j].is_alphabetic() && suffix.chars().count() < 4 {
+                suffix.push(chars[j]);
+                j += 1;
+            }
+            let suffix_ends = j >= chars.len() || !chars[j].is_alphanumeric();
+            let ordinal = suffix_ends
+                && matches!(
+                    fold(&suffix).as_str(),
+                    "º" | "ª" | "o" | "a" | "os" | "as" | "er" | "era" | "st" | "nd" | "rd" | "th"
+                );
+            if ordinal {
+                i = j;
+            }
+            toks.push(NTok::Num { raw, ordinal });
+        } else if c.is_alphabetic() {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphabetic() {
+                i += 1;
+            }
+            let capitalised_mid_sentence =
+                chars[start].is_uppercase() && !starts_sentence(&chars, start);
+            if chars.get(i).is_some_and(|d| d.is_ascii_digit())
+                || start > 0 && chars[start - 1].is_ascii_digit()
+            {
+                // code such as "A5", "CO2", "5G": not a number word
+                toks.push(NTok::Break);
+            } else {
+                let raw: String = chars[start..i].iter().collect();
+                if capitalised_mid_sentence && roman_value(&raw).is_none() {
+                    // a name such as "Sra. Díez": never a number word
+                    toks.push(NTok::Break);
+                } else {
+                    toks.push(NTok::Word {
+                        folded: fold(&raw),
+                        raw,
+                    });
+                }
+            }
+        } else if c.is_whitespace() || c == '-' || c == '\u{2010}' {
+            i += 1;
+        } else {
+            toks.push(NTok::Break);
+            i += 1;
+        }
+    }
+    toks
+}
+
+/// Whether the word at `start` begins a sentence (start of text or after
+/// `. ! ? : ; …`, skipping spaces and opening quotes/brackets).
+fn starts_sentence(chars: &[char], start: usize) -> bool {
+    let mut i = start;
+    while i > 0 {
+        let c = chars[i - 1];
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '«' | '“' | '‘' | '(' | '[' | '¿' | '¡' | '-' | '—' | '–'
+            )
+        {
+            if c == '\n' {
+                return true;
+            }
+            i -= 1;
+            continue;
+        }
+        if c == '.' {
+            // "Sra. Díez": a full stop after an abbreviation ends no sentence
+            let mut w = i - 1;
+            while w > 0 && chars[w - 1].is_alphabetic() {
+                w -= 1;
+            }
+            let word = fold(&chars[w..i - 1].iter().collect::<String>());
+            return word.is_empty() || !ABBREVIATIONS.contains(&word.as_str());
+        }
+        return matches!(c, '!' | '?' | ':' | ';' | '…');
+    }
+    true
+}
+
+/// Value of an upper-case Roman numeral (canonical form only, ≤ 3999).
+fn roman_value(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 12 {
+        return None;
+    }
+    let digit = |c: char| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        'D' => Some(500),
+        'M' => Some(1000),
+        _ => None,
+    };
+    let vals: Vec<u32> = s.chars().map(digit).collect::<Option<_>>()?;
+    let mut signed = 0i64;
+    for (k, v) in vals.iter().enumerate() {
+        if vals.get(k + 1).is_some_and(|n| n > v) {
+            signed -= i64::from(*v);
+        } else {
+            signed += i64::from(*v);
+        }
+    }
+    let total = u32::try_from(signed).ok()?;
+    // canonical re-encoding must give back the input
+    let table = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    if total == 0 || total > 3999 {
+        return None;
+    }
+    let mut rest = total;
+    let mut enc = String::new();
+    for (v, r) in table {
+        while rest >= v {
+            enc.push_str(r);
+            rest -= v;
+        }
+    }
+    (enc == s).then_some(total)
+}
+
+/// Words that imply a number without being one ("twice", "both",
+/// "quinquenal"): soft mentions.
+fn implied_number(w: &str, lang: Lang) -> Option<f64> {
+    let v = match lang {
+        Lang::Es => match w {
+            "ambos" | "ambas" | "sendos" | "sendas" | "doble" | "par" | "pareja" | "bienal"
+            | "bienio" => 2.0,
+            "triple" | "trienal" | "trienio" => 3.0,
+            "quinquenal" | "quinquenio" | "lustro" => 5.0,
+            "semestre" | "semestral" => 6.0,
+            "septenio" => 7.0,
+            "decenio" | "decada" => 10.0,
+            "docena" => 12.0,
+            _ => return None,
+        },
+        Lang::En => match w {
+            "once" => 1.0,
+            "both" | "twice" | "double" | "pair" | "couple" | "biennial" => 2.0,
+            "thrice" | "triple" | "treble" => 3.0,
+            "decade" => 10.0,
+            "dozen" => 12.0,
+            _ => return None,
+        },
+    };
+    Some(v)
+}
+
+fn value_key(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e15 {
+        let r = (v * 1000.0).round() / 1000.0;
+        format!("{r}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// "20.25", "8:25" → "t8:25" (12-hour clock), so 24- and 12-hour times match.
+fn clock_key(raw: &str) -> Option<String> {
+    let (h, m) = raw.split_once(['.', ':'])?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 24 && m < 60).then(|| format!("t{}:{m:02}", h % 12))
+}
+
+/// Parses a digit string with `.`/`,`/narrow-space separators. Spanish
+/// prefers `.` thousands + `,` decimal, English the reverse; the preferred
+/// reading is used when valid, else the other, else each digit group is a
+/// separate number.
+fn parse_digits(raw: &str, lang: Lang) -> Vec<f64> {
+    let (thousands, decimal) = match lang {
+        Lang::Es => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    if let Some(v) = parse_with(raw, thousands, decimal) {
+        return vec![v];
+    }
+    if let Some(v) = parse_with(raw, decimal, thousands) {
+        let mut out = vec![v];
+        if lang == Lang::Es && raw.contains('.') && !raw.contains(',') {
+            // "artículo 81.1" is a section number: also its parts
+            out.extend(raw.split('.').filter_map(|g| g.parse::<f64>().ok()));
+        }
+        return out;
+    }
+    raw.split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .filter_map(|g| g.parse::<f64>().ok())
+        .collect()
+}
+
+fn parse_with(raw: &str, thousands: char, decimal: char) -> Option<f64> {
+    let (int_part, frac_part) = match raw.split_once(decimal) {
+        Some((a, b)) => (a, Some(b)),
+        None => (raw, None),
+    };
+    if let Some(f) = frac_part
+        && (f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut groups = int_part.split([thousands, ' ', '\u{00A0}', '\u{202F}', '\u{2009}']);
+    let first = groups.next()?;
+    if first.is_empty() || first.len() > 18 || !first.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut digits = first.to_string();
+    let mut grouped = false;
+    for g in groups {
+        if g.len() != 3 || !g.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        grouped = true;
+        digits.push_str(g);
+    }
+    if grouped && first.len() > 3 {
+        return None;
+    }
+    let text = match frac_part {
+        Some(f) => format!("{digits}.{f}"),
+        None => digits,
+    };
+    text.parse::<f64>().ok()
+}
+
+enum WordKind {
+    /// Adds to the current group (units, tens, Spanish hundreds).
+    Add(f64),
+    /// Multiplies the current group only (Spanish "mil", English "hundred").
+    Group(f64),
+    /// Multiplies everything so far (million, billion…).
+    Scale(f64),
+}
+
+fn word_kind(w: &str, lang: Lang) -> Option<WordKind> {
+    use WordKind::*;
+    let v = match lang {
+        Lang::Es => match w {
+            "cero" => Add(0.0),
+            "un" | "uno" | "una" => Add(1.0),
+            "dos" => Add(2.0),
+            "tres" => Add(3.0),
+            "cuatro" => Add(4.0),
+            "cinco" => Add(5.0),
+            "seis" => Add(6.0),
+            "siete" => Add(7.0),
+            "ocho" => Add(8.0),
+            "nueve" => Add(9.0),
+            "diez" => Add(10.0),
+            "once" => Add(11.0),
+            "doce" => Add(12.0),
+            "trece" => Add(13.0),
+            "catorce" => Add(14.0),
+            "quince" => Add(15.0),
+            "dieciseis" => Add(16.0),
+            "diecisiete" => Add(17.0),
+            "dieciocho" => Add(18.0),
+            "diecinueve" => Add(19.0),
+            "veinte" => Add(20.0),
+            "veintiun" | "veintiuno" | "veintiuna" => Add(21.0),
+            "veintidos" => Add(22.0),
+            "veintitres" => Add(23.0),
+            "veinticuatro" => Add(24.0),
+            "veinticinco" => Add(25.0),
+            "veintiseis" => Add(26.0),
+            "veintisiete" => Add(27.0),
+            "veintiocho" => Add(28.0),
+            "veintinueve" => Add(29.0),
+            "treinta" => Add(30.0),
+            "cuarenta" => Add(40.0),
+            "cincuenta" => Add(50.0),
+            "sesenta" => Add(60.0),
+            "setenta" => Add(70.0),
+            "ochenta" => Add(80.0),
+            "noventa" => Add(90.0),
+            "cien" | "ciento" => Add(100.0),
+            "doscientos" | "doscientas" => Add(200.0),
+            "trescientos" | "trescientas" => Add(300.0),
+            "cuatrocientos" | "cuatrocientas" => Add(400.0),
+            "quinientos" | "quinientas" => Add(500.0),
+            "seiscientos" | "seiscientas" => Add(600.0),
+            "setecientos" | "setecientas" => Add(700.0),
+            "ochocientos" | "ochocientas" => Add(800.0),
+            "novecientos" | "novecientas" => Add(900.0),
+            "mil" => Group(1e3),
+            "millon" | "millones" => Scale(1e6),
+            "millardo" | "millardos" => Scale(1e9),
+            "billon" | "billones" => Scale(1e12),
+            _ => return None,
+        },
+        Lang::En => match w {
+            "zero" => Add(0.0),
+            "one" => Add(1.0),
+            "two" => Add(2.0),
+            "three" => Add(3.0),
+            "four" => Add(4.0),
+            "five" => Add(5.0),
+            "six" => Add(6.0),
+            "seven" => Add(7.0),
+            "eight" => Add(8.0),
+            "nine" => Add(9.0),
+            "ten" => Add(10.0),
+            "eleven" => Add(11.0),
+            "twelve" => Add(12.0),
+            "thirteen" => Add(13.0),
+            "fourteen" => Add(14.0),
+            "fifteen" => Add(15.0),
+            "sixteen" => Add(16.0),
+            "seventeen" => Add(17.0),
+            "eighteen" => Add(18.0),
+            "nineteen" => Add(19.0),
+            "twenty" => Add(20.0),
+            "thirty" => Add(30.0),
+            "forty" => Add(40.0),
+            "fifty" => Add(50.0),
+            "sixty" => Add(60.0),
+            "seventy" => Add(70.0),
+            "eighty" => Add(80.0),
+            "ninety" => Add(90.0),
+            "hundred" => Group(100.0),
+            "thousand" => Group(1e3),
+            "million" | "millions" => Scale(1e6),
+            "billion" | "billions" => Scale(1e9),
+            "trillion" | "trillions" => Scale(1e12),
+            _ => return None,
+        },
+    };
+    Some(v)
+}
+
+/// Plural magnitude words that are vague when not preceded by a number
+/// ("millones de personas", "thousands of jobs"): soft mentions.
+fn is_vague_plural(w: &str, lang: Lang) -> bool {
+    match lang {
+        Lang::Es => matches!(
+            w,
+            "miles"
+                | "millares"
+                | "cientos"
+                | "centenares"
+                | "decenas"
+                | "docenas"
+                | "millones"
+                | "millardos"
+                | "billones"
+        ),
+        Lang::En => matches!(
+            w,
+            "hundreds"
+                | "thousands"
+                | "millions"
+                | "billions"
+                | "trillions"
+                | "dozens"
+                | "tens"
+                | "scores"
+        ),
+    }
+}
+
+fn is_article_one(w: &str, lang: Lang) -> bool {
+    match lang {
+        Lang::Es => matches!(w, "un" | "una" | "uno"),
+        Lang::En => w == "one",
+    }
+}
+
+fn level(v: f64) -> u8 {
+    if v >= 100.0 {
+        3
+    } else if v >= 10.0 {
+        2
+    } else {
+        1
+    }
+}
+
+fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
+    let toks = num_tokens(s);
+    let mut out = Vec::new();
+    let mut k = 0;
+    let word_at = |k: usize| -> Option<&str> {
+        match toks.get(k) {
+            Some(NTok::Word { folded, .. }) => Some(folded.as_str()),
+            _ => None,
+        }
+    };
+    while k < toks.len() {
+        match &toks[k] {
+            NTok::Break => k += 1,
+            NTok::Num { raw, ordinal } => {
+                let mut vals = parse_digits(raw, lang);
+                let mut display = raw.clone();
+                let mut scaled = false;
+                k += 1;
+                while let Some(w) = word_at(k) {
+                    match word_kind(w, lang) {
+                        Some(WordKind::Group(m)) | Some(WordKind::Scale(m)) if !*ordinal => {
+                            for v in &mut vals {
+                                *v *= m;
+                            }
+                            if let Some(NTok::Word { raw, .. }) = toks.get(k) {
+                                display.push(' ');
+                                display.push_str(raw);
+                            }
+                            scaled = true;
+                            k += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                let year = !scaled
+                    && raw.len() == 4
+                    && raw.chars().all(|c| c.is_ascii_digit())
+                    && vals.len() == 1
+                    && (1000.0..=2100.0).contains(&vals[0]);
+                let mut keys: Vec<String> = vals.iter().map(|v| value_key(*v)).collect();
+                if let Some(t) = clock_key(raw) {
+                    keys.push(t);
+                }
+                if !keys.is_empty() {
+                    out.push(NumMention {
+                        keys,
+                        display,
+                        strict: !*ordinal,
+                        year,
+                    });
+                }
+            }
+            NTok::Word { folded, .. } => {
+                let prev = if k > 0 { word_at(k - 1) } else { None };
+                // "por ciento" / "cien por cien" are percent markers;
+                // "bajo cero" is a sign
+                if lang == Lang::Es
+                    && prev == Some("por")
+                    && matches!(folded.as_str(), "ciento" | "cien")
+                    || matches!(prev, Some("bajo" | "sobre" | "below" | "above"))
+                        && matches!(folded.as_str(), "cero" | "zero")
+                {
+                    k += 1;
+                    continue;
+                }
+                let raw_word = match &toks[k] {
+                    NTok::Word { raw, .. } => raw.as_str(),
+                    _ => "",
+                };
+                if let Some(v) =
+                    roman_value(raw_word).filter(|_| !(lang == Lang::En && raw_word == "I"))
+                {
+                    out.push(NumMention {
+                        keys: vec![value_key(f64::from(v))],
+                        display: raw_word.to_string(),
+                        strict: false,
+                        year: false,
+                    });
+                    k += 1;
+                    continue;
+                }
+                if let Some(v) = implied_number(folded, lang) {
+                    out.push(NumMention {
+                        keys: vec![value_key(v)],
+                        display: raw_word.to_string(),
+                        strict: false,
+                        year: false,
+                    });
+                    k += 1;
+                    continue;
+                }
+                if is_vague_plural(folded, lang) {
+                    // plural magnitude without a number before it
+                    if let Some(WordKind::Scale(m)) | Some(WordKind::Group(m)) =
+                        word_kind(folded, lang)
+                    {
+                        out.push(NumMention {
+                            keys: vec![value_key(m)],
+                            display: folded.clone(),
+                            strict: false,
+                            year: false,
+                        });
+                    } else {
+                        let m = match folded.as_str() {
+                            "miles" | "millares" | "thousands" => 1e3,
+                            "cientos" | "centenares" | "hundreds" => 100.0,
+                            _ => 10.0,
+                        };
+                        out.push(NumMention {
+                            keys: vec![value_key(m)],
+                            display: folded.clone(),
+                            strict: false,
+                            year: false,
+                        });
+                    }
+                    k += 1;
+                    continue;
+                }
+                // English "a hundred/thousand/million"
+                let starts_with_a = lang == Lang::En
+                    && folded == "a"
+                    && word_at(k + 1).is_some_and(|n| {
+                        matches!(
+                            word_kind(n, lang),
+                            Some(WordKind::Group(_) | WordKind::Scale(_))
+                        )
+                    });
+                if word_kind(folded, lang).is_none() && !starts_with_a {
+                    k += 1;
+                    continue;
+                }
+                let start = k;
+                let mut total = 0.0f64;
+                let mut cur = 0.0f64;
+                let mut last_add: Option<f64> = None;
+                let mut words: Vec<&str> = Vec::new();
+                let mut any_multiplier = false;
+                if starts_with_a {
+                    cur = 1.0;
+                    words.push("a");
+                    k += 1;
+                }
+                while let Some(w) = word_at(k) {
+                    let raw_w = match &toks[k] {
+                        NTok::Word { raw, .. } => raw.as_str(),
+                        _ => "",
+                    };
+                    match word_kind(w, lang) {
+                        Some(WordKind::Add(v)) => {
+                            if let Some(last) = last_add
+                                && level(v) >= level(last)
+                            {
+                                break;
+                            }
+                            cur += v;
+                            last_add = Some(v);
+                            words.push(raw_w);
+                            k += 1;
+                        }
+                        Some(WordKind::Group(m)) => {
+                            cur = cur.max(1.0) * m;
+                            last_add = None;
+                            any_multiplier = true;
+                            words.push(raw_w);
+                            k += 1;
+                        }
+                        Some(WordKind::Scale(m)) => {
+                            // plural scale words need a number before them
+                            if words.is_empty() && is_vague_plural(w, lang) {
+                                break;
+                            }
+                            total = (total + cur.max(1.0)) * m;
+                            cur = 0.0;
+                            last_add = None;
+                            any_multiplier = true;
+                            words.push(raw_w);
+                            k += 1;
+                        }
+                        None => {
+                            // connectors: "treinta y cinco", "two hundred and five"
+                            let next_add = word_at(k + 1).and_then(|n| match word_kind(n, lang) {
+                                Some(WordKind::Add(v)) => Some(v),
+                                _ => None,
+                            });
+                            let ok = match (lang, w, next_add) {
+                                (Lang::Es, "y", Some(n)) => {
+                                    last_add.is_some_and(|l| {
+                                        (20.0..100.0).contains(&l) && l % 10.0 == 0.0
+                                    }) && (1.0..10.0).contains(&n)
+                                }
+                                (Lang::En, "and", Some(n)) => {
+                                    any_multiplier && last_add.is_none() && n < 100.0
+                                }
+                                _ => false,
+                            };
+                            if ok {
+                                words.push(raw_w);
+                                k += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                    }
+                }
+                if k == start {
+                    k += 1;
+                    continue;
+                }
+                let value = total + cur;
+                let only_one = words.len() == 1 && is_article_one(&fold(words[0]), lang);
+                out.push(NumMention {
+                    keys: vec![value_key(value)],
+                    display: words.join(" "),
+                    strict: !only_one,
+                    year: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn check_numbers(original: &str, translation: &str, hits: &mut Vec<Hit>) {
+    let orig = extract_numbers(original, Lang::Es);
+    let tran = extract_numbers(translation, Lang::En);
+    let orig_keys: BTreeSet<&str> = orig
+        .iter()
+        .flat_map(|m| m.keys.iter().map(String::as_str))
+        .collect();
+    let tran_keys: BTreeSet<&str> = tran
+        .iter()
+        .flat_map(|m| m.keys.iter().map(String::as_str))
+        .collect();
+    let mut reported = BTreeSet::new();
+    for m in orig.iter().filter(|m| m.strict) {
+        if !m.keys.iter().any(|k| tran_keys.contains(k.as_str()))
+            && reported.insert(("o", m.display.clone()))
+        {
+            hit(
+                hits,
+                Check::Numbers,
+                format!(
+                    "number \"{}\" in the original is missing from the translation",
+                    m.display
+                ),
+            );
+        }
+    }
+    for m in tran.iter().filter(|m| m.strict && !m.year) {
+        if !m.keys.iter().any(|k| orig_keys.contains(k.as_str()))
+            && reported.insert(("t", m.display.clone()))
+        {
+            hit(
+                hits,
+                Check::Numbers,
+                format!(
+                    "number \"{}\" in the translation does not appear in the original",
+                    m.display
+                ),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// names
+
+/// Capitalised Spanish words that are normally translated rather than kept
+/// (institutions, titles, articles…); folded. A name made only of these is
+/// ignored, and these words are not required in the translation.
+const NAME_STOP_WORDS: &[&str] = &[
+    // articles, prepositions, pronouns, conjunctions, frequent sentence starters
+    "el",
+    "la",
+    "los",
+    "las",
+    "lo",
+    "un",
+    "una",
+    "unos",
+    "unas",
+    "de",
+    "del",
+    "al",
+    "a",
+    "en",
+    "por",
+    "para",
+    "con",
+    "sin",
+    "sobre",
+    "y",
+    "e",
+    "o",
+    "u",
+    "ni",
+    "que",
+    "su",
+    "sus",
+    "mi",
+    "mis",
+    "tu",
+    "nuestro",
+    "nuestra",
+    "este",
+    "esta",
+    "estos",
+    "estas",
+    "ese",
+    "esa",
+    "esos",
+    "esas",
+    "aquel",
+    "usted",
+    "ustedes",
+    "ud",
+    "uds",
+    "vd",
+    "si",
+    "no",
+    "pero",
+    "como",
+    "cuando",
+    "ya",
+    // titles and forms of address
+    "senor",
+    "senora",
+    "senores",
+    "senorita",
+    "senoria",
+    "senorias",
+    "sr",
+    "sra",
+    "srta",
+    "sres",
+    "don",
+    "dona",
+    "dr",
+    "dra",
+    "presidente",
+    "presidenta",
+    "vicepresidente",
+    "vicepresidenta",
+    "comisario",
+    "comisaria",
+    "ministro",
+    "ministra",
+    "primer",
+    "primera",
+    "secretario",
+    "secretaria",
+    "general",
+    "ponente",
+    "diputado",
+    "diputada",
+    "diputados",
+    "senador",
+    "senadora",
+    "alcalde",
+    "alcaldesa",
+    "gobernador",
+    "gobernadora",
+    "rey",
+    "reina",
+    "principe",
+    "papa",
+    "jefe",
+    "jefa",
+    "director",
+    "directora",
+    "portavoz",
+    "fiscal",
+    "juez",
+    "jueza",
+    // institutions and bodies
+    "estado",
+    "estados",
+    "miembro",
+    "miembros",
+    "gobierno",
+    "gobiernos",
+    "constitucion",
+    "parlamento",
+    "parlamentos",
+    "comision",
+    "comisiones",
+    "consejo",
+    "union",
+    "europea",
+    "europeo",
+    "europeos",
+    "europeas",
+    "comunidad",
+    "comunidades",
+    "tratado",
+    "tratados",
+    "asamblea",
+    "camara",
+    "grupo",
+    "grupos",
+    "tribunal",
+    "corte",
+    "suprema",
+    "supremo",
+    "congreso",
+    "senado",
+    "ministerio",
+    "presidencia",
+    "mesa",
+    "conferencia",
+    "cumbre",
+    "banco",
+    "central",
+    "mercado",
+    "interior",
+    "exterior",
+    "asuntos",
+    "exteriores",
+    "justicia",
+    "defensor",
+    "pueblo",
+    "fiscalia",
+    "policia",
+    "ejercito",
+    "fuerzas",
+    "armadas",
+    "guardia",
+    "civil",
+    "nacional",
+    "federal",
+    "republica",
+    "reino",
+    "iglesia",
+    "dios",
+    "partido",
+    "popular",
+    "socialista",
+    "socialistas",
+    "liberal",
+    "liberales",
+    "verdes",
+    "izquierda",
+    "derecha",
+    "democrata",
+    "democratas",
+    "cristianos",
+    "oficina",
+    "agencia",
+    "organizacion",
+    "instituto",
+    "secretaria",
+    "autoridad",
+    // documents and procedure
+    "ley",
+    "leyes",
+    "reglamento",
+    "directiva",
+    "articulo",
+    "apartado",
+    "anexo",
+    "informe",
+    "libro",
+    "blanco",
+    "carta",
+    "derechos",
+    "derecho",
+    "humanos",
+    "fundamentales",
+    "fondo",
+    "fondos",
+    "estructural",
+    "estructurales",
+    "programa",
+    "plan",
+    "acuerdo",
+    "protocolo",
+    "convenio",
+    "convencion",
+    "declaracion",
+    "orden",
+    "dia",
+    "sesion",
+    "periodo",
+    "pregunta",
+    "preguntas",
+    "turno",
+    "votacion",
+    "enmienda",
+    "enmiendas",
+    "resolucion",
+    "decreto",
+    "codigo",
+    "politica",
+    "agricola",
+    "comun",
+    "pesquera",
+    // committees, programmes and other common nouns capitalised in EU Spanish
+    "comite",
+    "junta",
+    "acta",
+    "actas",
+    "distinguida",
+    "distinguido",
+    "milenio",
+    "comunicacion",
+    "objetivo",
+    "objetivos",
+    "escuela",
+    "escuelas",
+    "superior",
+    "superiores",
+    "ensenanza",
+    "numero",
+    "numeros",
+    "norte",
+    "sur",
+    "oeste",
+    "oriental",
+    "occidental",
+    "primero",
+    "segundo",
+    "tercero",
+    "tercer",
+    "cuarto",
+    "quinto",
+    "sexto",
+    "septimo",
+    "octavo",
+    "noveno",
+    "decimo",
+    "direccion",
+    "pesca",
+    "aprobacion",
+    "presupuestos",
+    "presupuesto",
+    "ayudas",
+    "ayuda",
+    "siderurgia",
+    "unico",
+    "intergubernamental",
+    "tesoro",
+    "pleno",
+    "normalizacion",
+    "competencia",
+    "sanidad",
+    "seguridad",
+    "empleo",
+    "sociales",
+    "transporte",
+    "turismo",
+    "regional",
+    "economicos",
+    "monetarios",
+    "medio",
+    "ambiente",
+    "cuestores",
+    "servicio",
+    "servicios",
+    "administracion",
+    "desarrollo",
+    "hacienda",
+    "economia",
+    "educacion",
+    "cultura",
+    "salud",
+    "trabajo",
+    "estatuto",
+    // calendar / misc capitalised in Spanish titles
+    "navidad",
+    "semana",
+    "santa",
+    "ano",
+    "nuevo",
+];
+
+/// Connectors allowed inside a multi-word name ("Ciudad de México").
+const NAME_CONNECTORS: &[&str] = &["de", "del", "la", "las", "los", "y", "e"];
+
+/// Abbreviations after which a full stop does not end the sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "sr", "sra", "srta", "sres", "dr", "dra", "d", "dna", "ud", "uds", "vd", "vds", "etc", "art",
+    "num", "no", "pag", "cap", "av", "avda", "prof", "lic", "ing", "gral", "mr", "mrs", "ms", "st",
+    "vs", "ee", "uu",
+];
+
+/// Built-in renderings (original → English), folded at use.
+const BUILTIN_RENDERINGS: &[(&str, &str)] = &[
+    ("UE", "EU"),
+    ("ONU", "UN"),
+    ("ONU", "United Nations"),
+    ("OTAN", "NATO"),
+    ("EE UU", "US"),
+    ("EE UU", "USA"),
+    ("EE UU", "United States"),
+    ("EEUU", "US"),
+    ("EEUU", "United States"),
+    ("Estados Unidos", "United States"),
+    ("Estados Unidos", "US"),
+    ("Estados Unidos", "USA"),
+    ("Estados Unidos", "America"),
+    ("Naciones Unidas", "United Nations"),
+    ("Naciones Unidas", "UN"),
+    ("Reino Unido", "United Kingdom"),
+    ("Reino Unido", "UK"),
+    ("Reino Unido", "Britain"),
+    ("Países Bajos", "Netherlands"),
+    ("Países Bajos", "Holland"),
+    ("Ciudad de México", "Mexico City"),
+    ("Nueva York", "New York"),
+    ("Alemania", "Germany"),
+    ("Alemania", "German"),
+    ("Francia", "France"),
+    ("Francia", "French"),
+    ("España", "Spain"),
+    ("España", "Spanish"),
+    ("Grecia", "Greece"),
+    ("Grecia", "Greek"),
+    ("Suecia", "Sweden"),
+    ("Suecia", "Swedish"),
+    ("Dinamarca", "Denmark"),
+    ("Dinamarca", "Danish"),
+    ("Finlandia", "Finland"),
+    ("Irlanda", "Ireland"),
+    ("Irlanda", "Irish"),
+    ("Luxemburgo", "Luxembourg"),
+    ("Bélgica", "Belgium"),
+    ("Turquía", "Turkey"),
+    ("Turquía", "Turkish"),
+    ("Japón", "Japan"),
+    ("Marruecos", "Morocco"),
+    ("Rusia", "Russia"),
+    ("Suiza", "Switzerland"),
+    ("Hungría", "Hungary"),
+    ("Polonia", "Poland"),
+    ("Chipre", "Cyprus"),
+    ("Escocia", "Scotland"),
+    ("Gales", "Wales"),
+    ("Inglaterra", "England"),
+    ("Londres", "London"),
+    ("Bruselas", "Brussels"),
+    ("Estrasburgo", "Strasbourg"),
+    ("Ginebra", "Geneva"),
+    ("Lisboa", "Lisbon"),
+    ("Europa", "Europe"),
+    ("Europa", "European"),
+    ("Brasil", "Brazil"),
+    ("Perú", "Peru"),
+    ("PIB", "GDP"),
+    ("ONG", "NGO"),
+    ("ONGs", "NGOs"),
+    ("PYME", "SME"),
+    ("PYMES", "SMEs"),
+    ("IVA", "VAT"),
+    ("OMC", "WTO"),
+    ("BEI", "EIB"),
+    ("BCE", "ECB"),
+    ("CIG", "IGC"),
+    ("PESC", "CFSP"),
+    ("PAC", "CAP"),
+    ("OMS", "WHO"),
+    ("FMI", "IMF"),
+    ("CE", "EC"),
+    ("CECA", "ECSC"),
+    ("UEM", "EMU"),
+    ("PPE", "EPP"),
+    ("PPE", "People s Party"),
+    ("PYME", "SMEs"),
+    ("PYMES", "SME"),
+    ("DG", "Directorate General"),
+    ("FEDER", "ERDF"),
+    ("Fondo Europeo de Desarrollo Regional", "ERDF"),
+    ("FSE", "ESF"),
+    ("Fondo Social Europeo", "ESF"),
+    ("Fondo de Cohesión", "Cohesion Fund"),
+    ("OCDE", "OECD"),
+    ("OIT", "ILO"),
+    ("Noruega", "Norway"),
+    ("Gran Bretaña", "Britain"),
+    ("Bretaña", "Brittany"),
+    ("Bretaña", "Britain"),
+    ("Laponia", "Lapland"),
+    ("País Vasco", "Basque"),
+    ("Cataluña", "Catalonia"),
+    ("Andalucía", "Andalusia"),
+    ("Alemana", "German"),
+    ("Alemán", "German"),
+    ("Británico", "British"),
+    ("Británica", "British"),
+    ("Francés", "French"),
+    ("Francesa", "French"),
+    ("Italiano", "Italian"),
+    ("Italiana", "Italian"),
+    ("Sudáfrica", "South Africa"),
+    ("Oriente Medio", "Middle East"),
+    ("Oriente Próximo", "Middle East"),
+    ("Europa Central", "Central Europe"),
+    ("Europa Oriental", "Eastern Europe"),
+    ("Mediterráneo", "Mediterranean"),
+    ("Atlántico", "Atlantic"),
+];
+
+struct NameWord {
+    start: usize,
+    end: usize,
+    text: String,
+    folded: String,
+}
+
+fn is_capitalised(w: &str) -> bool {
+    let mut cs = w.chars();
+    match cs.next() {
+        Some(c) => c.is_uppercase() && w.chars().count() >= 2,
+        None => false,
+    }
+}
+
+fn sentence_initial(chars: &[char], words: &[NameWord], idx: usize) -> bool {
+    let Some(w) = words.get(idx) else {
+        return false;
+    };
+    let mut i = w.start;
+    while i > 0 {
+        let c = chars[i - 1];
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\''
+                    | '«'
+                    | '“'
+                    | '‘'
+                    | '('
+                    | '['
+                    | '¿'
+                    | '¡'
+                    | '-'
+                    | '—'
+                    | '–'
+                    | '*'
+                    | '>'
+                    | '•'
+            )
+        {
+            if c == '\n' {
+                return true;
+            }
+            i -= 1;
+            continue;
+        }
+        if matches!(c, '.' | '!' | '?' | ':' | ';' | '…') {
+            if c == '.' {
+                // previous word an abbreviation ("Sr. Berend")?
+                if let Some(prev) = words[..idx].iter().rev().find(|p| p.end < i)
+                    && prev.end == i - 1
+                    && ABBREVIATIONS.contains(&prev.folded.as_str())
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+    true
+}
+
+fn common_prefix_len(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// `w` (folded name word) matches some translation word: equal, or a shared
+/// prefix of ≥ 4 chars covering ≥ 50% of the shorter word (Italia/Italy,
+/// Británico/British).
+fn word_present(w: &str, tr_words: &BTreeSet<String>) -> bool {
+    if tr_words.contains(w) {
+        return true;
+    }
+    let wl = w.chars().count();
+    if wl < 4 {
+        return false;
+    }
+    tr_words.iter().any(|t| {
+        let tl = t.chars().count();
+        let p = common_prefix_len(w, t);
+        p >= 4 && (p as f64) >= 0.5 * (wl.min(tl) as f64)
+    })
+}
+
+/// Folded, space-joined words: used for phrase containment.
+fn folded_phrase(s: &str) -> String {
+    let mut p = String::from(" ");
+    for w in folded_words(s) {
+        p.push_str(&w);
+        p.push(' ');
+    }
+    p
+}
+
+fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
+    let chars: Vec<char> = original.chars().collect();
+    let words: Vec<NameWord> = word_spans(&chars)
+        .into_iter()
+        .map(|(a, b)| {
+            let text: String = chars[a..b].iter().collect();
+            let folded = fold(&text);
+            NameWord {
+                start: a,
+                end: b,
+                text,
+                folded,
+            }
+        })
+        .collect();
+    let tr_phrase = folded_phrase(translation);
+    let tr_words: BTreeSet<String> = folded_words(translation).into_iter().collect();
+    let renderings: Vec<(String, String)> = BUILTIN_RENDERINGS
+        .iter()
+        .map(|(a, b)| (folded_phrase(a), folded_phrase(b)))
+        .chain(
+            opts.known_renderings
+                .iter()
+                .map(|(a, b)| (folded_phrase(a), folded_phrase(b))),
+        )
+        .collect();
+
+    let mut reported = BTreeSet::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        if !is_capitalised(&w.text)
+            || w.text.chars().all(|c| c.is_numeric())
+            || roman_value(&w.text).is_some()
+        {
+            i += 1;
+            continue;
+        }
+        // grow the name: capitalised words separated by spaces/hyphens, with
+        // connectors ("de la") between capitalised words
+        let mut group = vec![i];
+        let mut j = i + 1;
+        loop {
+            // words separated by one space or hyphen; a '.' only after an
+            // abbreviation or short acronym ("Sr. Wurtz", "EE.UU.")
+            let gap_ok = |a: usize, b: usize| {
+                let (Some(x), Some(y)) = (words.get(a), words.get(b)) else {
+                    return false;
+                };
+                let gap = &chars[x.end..y.start];
+                let plain = gap.len() == 1 && matches!(gap[0], ' ' | '-');
+                let dotted = (gap == ['.'] || gap == ['.', ' '])
+                    && (ABBREVIATIONS.contains(&x.folded.as_str())
+                        || (x.text.chars().count() <= 3 && x.text.chars().all(char::is_uppercase)));
+                plain || dotted
+            };
+            if j < words.len() && is_capitalised(&words[j].text) && gap_ok(j - 1, j) {
+                group.push(j);
+                j += 1;
+                continue;
+            }
+            // connectors
+            let mut c = j;
+            while c < words.len()
+                && NAME_CONNECTORS.contains(&words[c].folded.as_str())
+                && gap_ok(c - 1, c)
+                && c - j < 2
+            {
+                c += 1;
+            }
+            if c > j && c < words.len() && is_capitalised(&words[c].text) && gap_ok(c - 1, c) {
+                group.extend(j..=c);
+                j = c + 1;
+                continue;
+            }
+            break;
+        }
+        i = j;
+        // a sentence-initial first word may just be capitalised by position
+        let initial = sentence_initial(&chars, &words, group[0]);
+        let content: Vec<&NameWord> = group
+            .iter()
+            .enumerate()
+            .filter(|(pos, _)| !(*pos == 0 && initial))
+            .map(|(_, &g)| &words[g])
+            .filter(|w| {
+                is_capitalised(&w.text)
+                    && !NAME_STOP_WORDS.contains(&w.folded.as_str())
+                    && roman_value(&w.text).is_none()
+            })
+            .collect();
+        if content.is_empty() {
+            continue;
+        }
+        let name_phrase = {
+            let mut p = String::from(" ");
+            for &g in &group {
+                p.push_str(&words[g].folded);
+                p.push(' ');
+            }
+            p
+        };
+        let display = {
+            let first = words[group[0]].start;
+            let last = words[group[group.len() - 1]].end;
+            chars[first..last].iter().collect::<String>()
+        };
+        // 1. whole name present
+        if tr_phrase.contains(&name_phrase) {
+            continue;
+        }
+        // 2. a known rendering of (part of) the name is present
+        if renderings.iter().any(|(from, to)| {
+            name_phrase.contains(from.as_str())
+                && (tr_phrase.contains(to.as_str())
+                    || to.split_whitespace().all(|w| word_present(w, &tr_words)))
+        }) {
+            continue;
+        }
+        // 3. any content word present (accent-insensitive, prefix-tolerant)
+        if content.iter().any(|w| word_present(&w.folded, &tr_words)) {
+            continue;
+        }
+        if reported.insert(display.clone()) {
+            hit(
+                hits,
+                Check::Names,
+                format!("name \"{display}\" from the original does not appear in the translation"),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// untranslated
+
+/// Frequent Spanish function words that are not (common) English words.
+const SPANISH_FUNCTION_WORDS: &[&str] = &[
+    "de", "la", "que", "el", "en", "los", "del", "las", "por", "con", "una", "para", "es", "se",
+    "lo", "su", "sus", "al", "pero", "mas", "como", "este", "esta", "estos", "estas", "muy",
+    "tambien", "sobre", "entre", "cuando", "porque", "hay", "todo", "nos", "fue", "ser", "donde",
+    "desde", "hasta", "cual", "esto", "ha", "han", "hemos", "le", "les", "y", "ya", "sino", "ni",
+    "unos", "unas", "otro", "otra", "ella", "ellos", "esa", "ese", "eso", "tiene", "son", "estan",
+    "sido",
+];
+
+/// Frequent English function words that are not Spanish words.
+const ENGLISH_FUNCTION_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "is", "that", "for", "it", "with", "was", "on", "be", "by", "this",
+    "are", "we", "have", "not", "which", "you", "they", "from", "will", "would", "an", "at", "or",
+    "been", "there", "their", "our", "these", "should", "must", "can", "all", "what", "has", "who",
+    "were", "its", "i", "he", "she", "his", "her", "in", "but", "if", "also", "into", "than",
+    "them", "do", "does",
+];
+
+/// Minimum number of Spanish function words before the ratio rule applies.
+pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
+
+fn check_untranslated(original: &str, translation: &str, hits: &mut Vec<Hit>) {
+    if translation.trim().is_empty() {
+        if !original.trim().is_empty() {
+            hit(
+                hits,
+                Check::Untranslated,
+                "translation is empty".to_string(),
+            );
+        }
+        return;
+    }
+    let ow = folded_words(original);
+    let tw = folded_words(translation);
+    let has_lowercase_word = {
+        let chars: Vec<char> = original.chars().collect();
+        word_spans(&chars)
+            .iter()
+            .any(|&(a, _)| chars[a].is_lowercase())
+    };
+    if !ow.is_empty() && ow == tw && has_lowercase_word {
+        hit(
+            hits,
+            Check::Untranslated,
+            "translation is identical to the original".to_string(),
+        );
+        return;
+    }
+    let mut spanish: Vec<&str> = Vec::new();
+    let mut english = 0usize;
+    for w in &tw {
+        if SPANISH_FUNCTION_WORDS.contains(&w.as_str()) {
+            spanish.push(w);
+        } else if ENGLISH_FUNCTION_WORDS.contains(&w.as_str()) {
+            english += 1;
+        }
+    }
+    if spanish.len() >= UNTRANSLATED_MIN_SPANISH_WORDS && spanish.len() >= english {
+        let sample: Vec<&str> = spanish
+            .iter()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .take(5)
+            .collect();
+        hit(
+            hits,
+            Check::Untranslated,
+            format!(
+                "translation looks Spanish: {} Spanish function words ({}) vs {} English",
+                spanish.len(),
+                sample.join(", "),
+                english
+            ),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// length
+
+fn check_length(original: &str, translation: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
+    let o = original.trim().chars().count();
+    if o < LENGTH_MIN_ORIGINAL_CHARS {
+        return;
+    }
+    let t = translation.trim().chars().count();
+    let ratio = t as f64 / o as f64;
+    let (lo, hi) = opts.length_band;
+    if ratio < lo || ratio > hi {
+        hit(
+            hits,
+            Check::Length,
+            format!(
+                "translation/original length ratio {ratio:.2} ({t}/{o} chars) is outside {lo}..={hi}"
+            ),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// punctuation
+
+/// Returns a description of the first imbalance, if any.
+fn imbalance(s: &str) -> Option<String> {
+    let mut stack: Vec<char> = Vec::new();
+    let mut straight_double = 0usize;
+    let mut single_open = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' | '[' | '{' | '«' | '“' => stack.push(c),
+            ')' | ']' | '}' | '»' | '”' => {
+                let open = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    '}' => '{',
+                    '»' => '«',
+                    _ => '“',
+                };
+                match stack.pop() {
+                    Some(o) if o == open => {}
+                    Some(o) => return Some(format!("'{o}' closed by '{c}'")),
+                    None => return Some(format!("unmatched '{c}'")),
+                }
+            }
+            '"' => straight_double += 1,
+            '‘' => single_open += 1,
+            // ’ closes an open ‘; otherwise it is an apostrophe
+            '’' => single_open = single_open.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if let Some(o) = stack.last() {
+        return Some(format!("unclosed '{o}'"));
+    }
+    if straight_double % 2 == 1 {
+        return Some("odd number of '\"'".to_string());
+    }
+    if single_open > 0 {
+        return Some("unclosed '‘'".to_string());
+    }
+    None
+}
+
+fn check_spacing(label: &str, s: &str, hits: &mut Vec<Hit>) {
+    if s.starts_with(char::is_whitespace) {
+        hit(
+            hits,
+            Check::Punctuation,
+            format!("{label} has leading whitespace"),
+        );
+    }
+    if s.ends_with(char::is_whitespace) {
+        hit(
+            hits,
+            Check::Punctuation,
+            format!("{label} has trailing whitespace"),
+        );
+    }
+    if s.trim().contains("  ") {
+        hit(
+            hits,
+            Check::Punctuation,
+            format!("{label} has doubled spaces"),
+        );
+    }
+}
+
+fn check_punctuation(original: &str, translation: &str, hits: &mut Vec<Hit>) {
+    if (original.contains('?') || original.contains('¿')) && !translation.contains('?') {
+        hit(
+            hits,
+            Check::Punctuation,
+            "original asks a question (?) but the translation has no '?'".to_string(),
+        );
+    }
+    if (original.contains('!') || original.contains('¡')) && !translation.contains('!') {
+        hit(
+            hits,
+            Check::Punctuation,
+            "original has an exclamation (!) but the translation has no '!'".to_string(),
+        );
+    }
+    if imbalance(original).is_none()
+        && let Some(problem) = imbalance(translation)
+    {
+        hit(
+            hits,
+            Check::Punctuation,
+            format!("translation has unbalanced quotes/brackets: {problem}"),
+        );
+    }
+    check_spacing("translation", translation, hits);
+}
+
+fn check_punctuation_single(label: &str, s: &str, hits: &mut Vec<Hit>) {
+    if let Some(problem) = imbalance(s) {
+        hit(
+            hits,
+            Check::Punctuation,
+            format!("{label} has unbalanced quotes/brackets: {problem}"),
+        );
+    }
+    check_spacing(label, s, hits);
+}
+
+// ---------------------------------------------------------------------------
+// suspicious text
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+}
+
+fn script_of(c: char) -> Option<Script> {
+    match c {
+        'A'..='Z' | 'a'..='z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
+            if c == '×' || c == '÷' {
+                None
+            } else {
+                Some(Script::Latin)
+            }
+        }
+        '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Some(Script::Greek),
+        '\u{0400}'..='\u{052F}'
+        | '\u{1C80}'..='\u{1C8F}'
+        | '\u{2DE0}'..='\u{2DFF}'
+        | '\u{A640}'..='\u{A69F}' => Some(Script::Cyrillic),
+        _ => None,
+    }
+}
+
+fn script_name(s: Script) -> &'static str {
+    match s {
+        Script::Latin => "Latin",
+        Script::Greek => "Greek",
+        Script::Cyrillic => "Cyrillic",
+    }
+}
+
+fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
+    let mut found: BTreeMap<char, usize> = BTreeMap::new();
+    for c in s.chars() {
+        if is_bidi_control(c) || is_zero_width(c) || (c.is_control() && c != '\n' && c != '\t') {
+            *found.entry(c).or_insert(0) += 1;
+        }
+    }
+    for (c, n) in found {
+        let kind = if is_bidi_control(c) {
+            "bidi control"
+        } else if is_zero_width(c) {
+            "zero-width character"
+        } else {
+            "control character"
+        };
+        let times = if n == 1 {
+            String::new()
+        } else {
+            format!(" ({n} times)")
+        };
+        hit(
+            hits,
+            Check::SuspiciousText,
+            format!("{label} contains {kind} \\u{{{:04X}}}{times}", c as u32),
+        );
+    }
+    // mixed-script words
+    let chars: Vec<char> = s.chars().collect();
+    let mut seen = BTreeSet::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_alphabetic() || is_combining_mark(chars[i])) {
+            i += 1;
+        }
+        let word = &chars[start..i];
+        let scripts: BTreeSet<Script> = word.iter().filter_map(|&c| script_of(c)).collect();
+        if scripts.len() < 2 {
+            continue;
+        }
+        // the majority script is "expected"; escape the others
+        let mut counts: BTreeMap<Script, usize> = BTreeMap::new();
+        for c in word {
+            if let Some(sc) = script_of(*c) {
+                *counts.entry(sc).or_insert(0) += 1;
+            }
+        }
+        let major = counts
+            .iter()
+            .max_by_key(|(sc, n)| (**n, std::cmp::Reverse(**sc)))
+            .map(|(sc, _)| *sc)
+            .unwrap_or(Script::Latin);
+        let shown: String = word
+            .iter()
+            .map(|&c| match script_of(c) {
+                Some(sc) if sc != major => format!("\\u{{{:04X}}}", c as u32),
+                _ => c.to_string(),
+            })
+            .collect();
+        if seen.insert(shown.clone()) {
+            let names: Vec<&str> = scripts.iter().map(|s| script_name(*s)).collect();
+            hit(
+                hits,
+                Check::SuspiciousText,
+                format!(
+                    "{label} has mixed-script word \"{shown}\" ({})",
+                    names.join(" + ")
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks(original: &str, translation: Option<&str>) -> Vec<Hit> {
+        lint_pair(original, translation, &LintOptions::default())
+    }
+
+    fn of(hits: &[Hit], check: Check) -> Vec<String> {
+        hits.iter()
+            .filter(|h| h.check == check)
+            .map(|h| h.message.clone())
+            .collect()
+    }
+
+    fn only(original: &str, translation: &str, check: Check) -> Vec<String> {
+        of(&checks(original, Some(translation)), check)
+    }
+
+    #[test]
+    fn codes_roundtrip() {
+        for c in Check::ALL {
+            assert_eq!(Check::from_code(c.code()), Some(c));
+            assert!(!c.explanation().contains('\n'));
+        }
+        assert_eq!(Check::from_code("nope"), None);
+    }
+
+    #[test]
+    fn numbers_positive() {
+        let h = only(
+            "Hubo 72 muertos en Sinaloa",
+            "There were 27 dead in Sinaloa",
+            Check::Numbers,
+        );
+        assert_eq!(h.len(), 2, "{h:?}");
+        assert!(h[0].contains("\"72\""));
+        assert!(h[1].contains("\"27\""));
+        let h = only(
+            "El 35 por ciento de los votos",
+            "Thirty percent of the votes",
+            Check::Numbers,
+        );
+        assert_eq!(h.len(), 2, "{h:?}");
+        let h = only(
+            "Murieron treinta y cinco personas",
+            "Twenty-five people died",
+            Check::Numbers,
+        );
+        assert!(h.iter().any(|m| m.contains("treinta y cinco")), "{h:?}");
+        let h = only("Costó 1.000 euros", "It cost 100 euros", Check::Numbers);
+        assert_eq!(h.len(), 2, "{h:?}");
+        let h = only("Creció un 1,5 %", "It grew by 15%", Check::Numbers);
+        assert_eq!(h.len(), 2, "{h:?}");
+        let h = only(
+            "Llegaron dos millones de turistas",
+            "Two thousand tourists arrived",
+            Check::Numbers,
+        );
+        assert_eq!(h.len(), 2, "{h:?}");
+    }
+
+    #[test]
+    fn numbers_negative() {
+        for (es, en) in [
+            (
+                "Hubo 72 muertos en Sinaloa",
+                "There were 72 dead in Sinaloa",
+            ),
+            ("Hubo 72 muertos", "Seventy-two people died"),
+            (
+                "Murieron treinta y cinco personas",
+                "Thirty-five people died",
+            ),
+            ("Murieron 35 personas", "thirty five people died"),
+            ("Costó 1.000,5 euros", "It cost 1,000.5 euros"),
+            ("Costó 1.000 euros", "It cost a thousand euros"),
+            ("Costó mil euros", "It cost 1,000 euros"),
+            ("Hay un millón de parados", "There are a million unemployed"),
+            (
+                "Hay 1,5 millones de parados",
+                "There are 1.5 million unemployed",
+            ),
+            ("Hay 2.500.000 parados", "There are 2.5 million unemployed"),
+            ("El 35 % de los votos", "35 percent of the votes"),
+            ("El 35 por ciento de los votos", "35% of the votes"),
+            ("Firmaron un acuerdo", "They signed an agreement"),
+            ("Una de las víctimas", "One of the victims"),
+            ("Es el 1.º de mayo", "It is the 1st of May"),
+            ("Millones de personas", "Millions of people"),
+            ("Miles de manifestantes", "Thousands of protesters"),
+            ("veintidós detenidos", "22 detained"),
+            ("cien por cien seguro", "100% sure"),
+            ("mil millones de euros", "one billion euros"),
+            ("dos mil millones de euros", "EUR 2 billion"),
+            (
+                "el viernes 17 de diciembre pasado",
+                "on Friday 17 December 1999",
+            ),
+        ] {
+            let h = only(es, en, Check::Numbers);
+            assert!(h.is_empty(), "{es} / {en}: {h:?}");
+        }
+    }
+
+    #[test]
+    fn number_parsing() {
+        let keys = |s: &str, l| -> Vec<String> {
+            extract_numbers(s, l)
+                .into_iter()
+                .filter(|m| m.strict)
+                .flat_map(|m| m.keys)
+                .collect()
+        };
+        assert_eq!(keys("treinta y cinco", Lang::Es), vec!["35"]);
+        assert_eq!(
+            keys("doscientos cuarenta y dos mil", Lang::Es),
+            vec!["242000"]
+        );
+        assert_eq!(keys("un millón", Lang::Es), vec!["1000000"]);
+        assert_eq!(
+            keys("dos millones trescientos mil", Lang::Es),
+            vec!["2300000"]
+        );
+        assert_eq!(keys("two hundred and five", Lang::En), vec!["205"]);
+        assert_eq!(keys("a thousand", Lang::En), vec!["1000"]);
+        assert_eq!(keys("1.000,5", Lang::Es), vec!["1000.5"]);
+        assert_eq!(keys("1,000.5", Lang::En), vec!["1000.5"]);
+        // a dotted number in Spanish may be a section number ("81.1")
+        assert_eq!(keys("1.5", Lang::Es), vec!["1.5", "1", "5"]);
+        assert_eq!(keys("20.25", Lang::Es), vec!["20.25", "20", "25", "t8:25"]);
+        assert_eq!(keys("60 000", Lang::En), vec!["60000"]);
+        assert_eq!(keys("Sra. Díez", Lang::Es), Vec::<String>::new());
+        assert_eq!(keys("1 2 3", Lang::En), vec!["1", "2", "3"]);
+        assert!(keys("un acuerdo", Lang::Es).is_empty());
+        assert!(keys("one of them", Lang::En).is_empty());
+    }
+
+    #[test]
+    fn names_positive() {
+        let h = only(
+            "Hubo 72 muertos en Sinaloa",
+            "There were 72 dead in the north",
+            Check::Names,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert!(h[0].contains("Sinaloa"));
+        let h = only(
+            "Lo dijo ayer el ministro Juan Pérez en Monterrey.",
+            "The minister said so yesterday in the capital.",
+            Check::Names,
+        );
+        assert_eq!(h.len(), 2, "{h:?}");
+        let h = only(
+            "La visita del Sr. Wurtz fue breve.",
+            "The visit was short.",
+            Check::Names,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+    }
+
+    #[test]
+    fn names_negative() {
+        for (es, en) in [
+            (
+                "Hubo 72 muertos en Sinaloa",
+                "There were 72 dead in Sinaloa",
+            ),
+            (
+                "Viajó a México el lunes",
+                "She travelled to Mexico on Monday",
+            ),
+            ("Vive en la Ciudad de México", "She lives in Mexico City"),
+            (
+                "Lo aprobó el Parlamento Europeo",
+                "The European Parliament approved it",
+            ),
+            (
+                "Lo dijo el Presidente del Gobierno",
+                "The Prime Minister said so",
+            ),
+            ("Lo firmó la Unión Europea", "The EU signed it"),
+            (
+                "Según la Constitución del Estado",
+                "According to the state constitution",
+            ),
+            ("Ayer llegó a Alemania", "Yesterday he arrived in Germany"),
+            ("Me reuní con la señora Pérez", "I met Mrs Perez"),
+            ("Sinaloa es violento", "The state is violent"),
+            ("Trabaja en Italia", "She works in Italy"),
+        ] {
+            let h = only(es, en, Check::Names);
+            assert!(h.is_empty(), "{es} / {en}: {h:?}");
+        }
+        let renderings = vec![("Nuevo León".to_string(), "the northern state".to_string())];
+        let opts = LintOptions {
+            known_renderings: &renderings,
+            ..LintOptions::default()
+        };
+        let h = lint_pair(
+            "Llegó a Nuevo León",
+            Some("He reached the northern state"),
+            &opts,
+        );
+        assert!(of(&h, Check::Names).is_empty(), "{h:?}");
+    }
+
+    #[test]
+    fn untranslated() {
+        let h = only(
+            "Hubo 72 muertos en Sinaloa.",
+            "Hubo 72 muertos en Sinaloa",
+            Check::Untranslated,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+        let h = only(
+            "El gobierno dijo que la situación es grave",
+            "The government dijo que la situación es grave",
+            Check::Untranslated,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+        let h = only("Gracias.", "", Check::Untranslated);
+        assert_eq!(h.len(), 1, "{h:?}");
+        for (es, en) in [
+            (
+                "El gobierno dijo que la situación es grave",
+                "The government said the situation is serious",
+            ),
+            ("Sri Lanka", "Sri Lanka"),
+            (
+                "Es miembro del Partido de la Revolución Democrática",
+                "He is a member of the Partido de la Revolución Democrática, the party of the left",
+            ),
+        ] {
+            let h = only(es, en, Check::Untranslated);
+            assert!(h.is_empty(), "{es} / {en}: {h:?}");
+        }
+    }
+
+    #[test]
+    fn length() {
+        let h = only(
+            "El gobierno dijo que la situación es muy grave en todo el país",
+            "Serious.",
+            Check::Length,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+        let h = only(
+            "El gobierno dijo que la situación es grave",
+            "The government said that the situation is serious, very serious, extremely serious, \
+             and that nothing can be done about it at all, ever, by anyone",
+            Check::Length,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert!(only("Sí.", "Yes, absolutely, without any doubt.", Check::Length).is_empty());
+        assert!(
+            only(
+                "El gobierno dijo que la situación es grave",
+                "The government said the situation is serious",
+                Check::Length
+            )
+            .is_empty()
+        );
+        let opts = LintOptions {
+            length_band: (f64::NAN, f64::NAN),
+            ..LintOptions::default()
+        };
+        let _ = lint_pair(
+            "El gobierno dijo que la situación es grave",
+            Some("x"),
+            &opts,
+        );
+    }
+
+    #[test]
+    fn punctuation() {
+        let h = only("¿Quién lo hizo?", "Who did it.", Check::Punctuation);
+        assert_eq!(h.len(), 1, "{h:?}");
+        let h = only("¡Basta ya!", "Enough.", Check::Punctuation);
+        assert_eq!(h.len(), 1, "{h:?}");
+        let h = only(
+            "Dijo «no» (dos veces)",
+            "He said “no” (twice",
+            Check::Punctuation,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+        let h = only("Dijo que no", " He said  no ", Check::Punctuation);
+        assert_eq!(h.len(), 3, "{h:?}");
+        for (es, en) in [
+            ("¿Quién lo hizo?", "Who did it?"),
+            (
+                "Dijo «no» (dos veces)",
+                "He said ‘no’ (twice) — the members’ vote",
+            ),
+            ("Es el minuto de silencio", "It is the minute' s silence"),
+            ("Dijo \"no\"", "He said \"no\""),
+        ] {
+            let h = only(es, en, Check::Punctuation);
+            assert!(h.is_empty(), "{es} / {en}: {h:?}");
+        }
+        // original already unbalanced: not the translator's fault
+        assert!(only("Dijo «no", "He said “no", Check::Punctuation).is_empty());
+        // English original
+        let h = checks("He said (twice", None);
+        assert_eq!(of(&h, Check::Punctuation).len(), 1);
+    }
+
+    #[test]
+    fn suspicious_text() {
+        let h = only(
+            "Llegó a Moscú",
+            "He arrived in M\u{43E}scow",
+            Check::SuspiciousText,
+        );
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert!(h[0].contains("M\\u{043E}scow"), "{h:?}");
+        let h = checks("Texto \u{202E}oculto\u{200B} y\u{7}", None);
+        let s = of(&h, Check::SuspiciousText);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s.iter().all(|m| !m.chars().any(is_invisible)), "{s:?}");
+        assert!(s[0].contains("\\u{0007}"));
+        // every message is escaped, whatever the check
+        let h = checks("  «x\u{202E}", None);
+        assert!(h.iter().all(|m| !m.message.chars().any(is_invisible)));
+        for t in [
+            "Москва и Афины",
+            "Αθήνα",
+            "Crème brûlée",
+            "line\nbreak\tand tab",
+        ] {
+            assert!(
+                checks(t, None)
+                    .iter()
+                    .all(|h| h.check != Check::SuspiciousText),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn english_original_runs_only_two_checks() {
+        let h = checks("There were 27 dead in M\u{43E}scow (really", None);
+        assert!(
+            h.iter()
+                .all(|h| matches!(h.check, Check::SuspiciousText | Check::Punctuation))
+        );
+        assert_eq!(h.len(), 2, "{h:?}");
+    }
+}
