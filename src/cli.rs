@@ -27,12 +27,16 @@ pub struct Cli {
         global = true,
         value_enum,
         default_value = "auto",
-        value_name = "WHEN"
+        value_name = "WHEN",
+        env = "VERBATIM_COLOR"
     )]
     pub color: ColorChoice,
     /// Print only errors and the data asked for.
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, env = "VERBATIM_QUIET", value_parser = clap::builder::BoolishValueParser::new())]
     pub quiet: bool,
+    /// Never send output through a pager.
+    #[arg(long, global = true)]
+    pub no_pager: bool,
     /// The command.
     #[command(subcommand)]
     pub command: Command,

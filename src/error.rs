@@ -22,6 +22,9 @@ pub enum ErrorKind {
     Gate,
     /// Something outside the user's input failed (I/O, git): exit 2.
     Internal,
+    /// The reader of our output went away (`verbatim log | head`): stop
+    /// quietly, like git.
+    BrokenPipe,
 }
 
 /// An error shown to the user as `error: …` with an optional `hint: …`.
@@ -74,6 +77,7 @@ impl CommandError {
         match self.kind {
             ErrorKind::Gate => EXIT_FINDINGS,
             ErrorKind::Usage | ErrorKind::Internal => EXIT_ERROR,
+            ErrorKind::BrokenPipe => EXIT_OK,
         }
     }
 }
@@ -88,6 +92,13 @@ impl std::error::Error for CommandError {}
 
 impl From<std::io::Error> for CommandError {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return CommandError {
+                kind: ErrorKind::BrokenPipe,
+                message: String::new(),
+                hint: None,
+            };
+        }
         CommandError::internal(format!("I/O error: {e}"))
     }
 }

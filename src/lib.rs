@@ -15,6 +15,7 @@ pub mod matching;
 pub mod memory;
 pub mod newsroom;
 pub mod policy;
+pub mod progress;
 pub mod prompt;
 pub mod publication;
 pub mod publishing;
@@ -51,10 +52,12 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
         }
     };
     let mut ui = ui::Ui::stdio(cli.color, cli.quiet);
+    ui.no_pager = cli.no_pager;
     let result = cli::run(&cli, &mut ui);
     let _ = ui.flush();
     match result {
         Ok(code) => code,
+        Err(e) if e.kind == error::ErrorKind::BrokenPipe => e.exit_code(),
         Err(e) => {
             let color = ui.color && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let label = if color {

@@ -28,6 +28,12 @@ pub enum Format {
 /// The user interface of one run: output stream and settings.
 pub struct Ui {
     out: Box<dyn Write>,
+    /// The pager reading our output, once started.
+    pager: Option<std::process::Child>,
+    /// Whether stdout is a terminal (pager and progress only then).
+    stdout_tty: bool,
+    /// `--no-pager`.
+    pub no_pager: bool,
     /// Whether to colour output.
     pub color: bool,
     /// `--quiet`: only errors and requested data.
@@ -59,6 +65,9 @@ impl Ui {
         };
         Ui {
             out: Box::new(std::io::stdout()),
+            pager: None,
+            stdout_tty,
+            no_pager: false,
             color,
             quiet,
             interactive,
@@ -70,6 +79,9 @@ impl Ui {
     pub fn buffer(out: Box<dyn Write>) -> Ui {
         Ui {
             out,
+            pager: None,
+            stdout_tty: false,
+            no_pager: false,
             color: false,
             quiet: false,
             interactive: false,
@@ -129,8 +141,51 @@ impl Ui {
         writeln!(self.out)
     }
 
-    /// Flushes stdout.
+    /// Sends the rest of stdout through a pager, like git: `$VERBATIM_PAGER`,
+    /// else `$PAGER`, else `less -FRX`; only when stdout is a terminal and
+    /// `--no-pager` was not given. An empty pager setting, or `cat`, means
+    /// none. If the pager can't start, output goes to stdout as usual.
+    pub fn start_pager(&mut self) {
+        if !self.stdout_tty || self.no_pager || self.pager.is_some() {
+            return;
+        }
+        let setting = std::env::var("VERBATIM_PAGER")
+            .or_else(|_| std::env::var("PAGER"))
+            .unwrap_or_else(|_| "less -FRX".to_string());
+        let words: Vec<&str> = setting.split_whitespace().collect();
+        let Some((program, args)) = words.split_first() else {
+            return;
+        };
+        if *program == "cat" {
+            return;
+        }
+        let child = std::process::Command::new(program)
+            .args(args)
+            .env(
+                "LESS",
+                std::env::var("LESS").unwrap_or_else(|_| "FRX".into()),
+            )
+            .stdin(std::process::Stdio::piped())
+            .spawn();
+        if let Ok(mut child) = child
+            && let Some(stdin) = child.stdin.take()
+        {
+            self.out = Box::new(stdin);
+            self.pager = Some(child);
+        }
+    }
+
+    /// Flushes stdout and, with a pager, waits for the reader to quit it.
     pub fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
+        let flushed = self.out.flush();
+        if let Some(mut child) = self.pager.take() {
+            // Closing our end lets the pager see the end of the text.
+            self.out = Box::new(std::io::sink());
+            let _ = child.wait();
+        }
+        match flushed {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
     }
 }

@@ -75,7 +75,9 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError
     } else if args.slugs.is_empty() {
         slugs = newsroom.store.slugs()?;
     }
-    let reports = check_all(&newsroom, &slugs)?;
+    let progress = crate::progress::Progress::new(slugs.len(), "articles", ui.quiet);
+    let reports = check_all(&newsroom, &slugs, &progress)?;
+    progress.finish();
     let text = match args.format {
         CheckFormat::Human => report::human(&reports, ui.color),
         CheckFormat::Json => report::json_lines(&reports),
@@ -96,6 +98,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError
 pub fn check_all(
     newsroom: &Newsroom,
     slugs: &[String],
+    progress: &crate::progress::Progress,
 ) -> Result<Vec<ArticleReport>, CommandError> {
     // git2 handles are not shared across threads; the check needs only files.
     let store = &newsroom.store;
@@ -116,6 +119,7 @@ pub fn check_all(
                             .map_err(|e| CommandError::usage(e.to_string()))?;
                         let report = check_article(store, policy, slug, latest.as_ref())
                             .map_err(|e| CommandError::usage(e.to_string()))?;
+                        progress.inc();
                         if report.exists || !report.findings.is_empty() {
                             out.push(report);
                         }

@@ -19,13 +19,66 @@ use crate::ui::Ui;
 /// Examples:
 ///   verbatim init
 ///   verbatim -C newsroom init
+///   verbatim init --ci github
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct InitArgs {
+    /// Also write a ready CI job: a GitHub Actions workflow, or a GitLab CI
+    /// job with a JUnit report.
+    #[arg(long, value_enum, value_name = "SERVICE")]
+    pub ci: Option<CiService>,
     /// Write the files but make no commit.
     #[arg(long)]
     pub no_commit: bool,
 }
+
+/// CI services `init --ci` writes a job for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiService {
+    /// `.github/workflows/verbatim.yml`.
+    Github,
+    /// `.gitlab-ci.yml`.
+    Gitlab,
+}
+
+/// The GitHub Actions workflow `init --ci github` writes.
+pub const GITHUB_WORKFLOW: &str = r#"# Written by `verbatim init --ci github`. Fails the build when an article
+# quotes anything that is not an approved translation.
+name: verbatim
+on:
+  push:
+  pull_request:
+jobs:
+  quotes:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: dtolnay/rust-toolchain@stable
+      - run: cargo install --locked verbatim
+      - name: verbatim check (changed articles on pull requests)
+        if: github.event_name == 'pull_request'
+        run: verbatim check --format github --changed-since "origin/${{ github.base_ref }}"
+      - name: verbatim check (every article on push)
+        if: github.event_name != 'pull_request'
+        run: verbatim check --format github
+"#;
+
+/// The GitLab CI job `init --ci gitlab` writes.
+pub const GITLAB_JOB: &str = r#"# Written by `verbatim init --ci gitlab`. Fails the pipeline when an article
+# quotes anything that is not an approved translation; the JUnit report shows
+# one test case per quotation in the merge request.
+verbatim:
+  image: rust:latest
+  script:
+    - cargo install --locked verbatim
+    - verbatim check --format junit > verbatim-junit.xml
+  artifacts:
+    when: always
+    reports:
+      junit: verbatim-junit.xml
+"#;
 
 /// Runs `init`.
 pub fn run(ui: &mut Ui, dir: &Path, args: &InitArgs) -> Result<u8, CommandError> {
@@ -42,11 +95,18 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &InitArgs) -> Result<u8, CommandError>
         },
         None => dir.to_path_buf(),
     };
-    let wanted = [
+    let mut wanted = vec![
         (format!("{ARTICLES_DIR}/.gitkeep"), ""),
         (format!("{TRANSLATIONS_DIR}/.gitkeep"), ""),
         (POLICY_FILE.to_string(), DEFAULT_POLICY_TEXT),
     ];
+    match args.ci {
+        Some(CiService::Github) => {
+            wanted.push((".github/workflows/verbatim.yml".into(), GITHUB_WORKFLOW))
+        }
+        Some(CiService::Gitlab) => wanted.push((".gitlab-ci.yml".into(), GITLAB_JOB)),
+        None => {}
+    }
     let missing: Vec<&(String, &str)> = wanted
         .iter()
         .filter(|(rel, _)| {

@@ -82,6 +82,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ShowArgs) -> Result<u8, CommandError>
     let quote = newsroom.store.load(&r)?;
     let latest = newsroom.latest_publication(&r.slug)?;
     let state = newsroom.state_of(&r, &quote, latest.as_ref());
+    ui.start_pager();
     if args.format == Format::Json {
         ui.json(&QuoteView::new(&r, &quote, state))?;
         return Ok(0);

@@ -94,6 +94,7 @@ pub struct QuotationRow {
 /// Runs `status`.
 pub fn run(ui: &mut Ui, dir: &Path, args: &StatusArgs) -> Result<u8, CommandError> {
     let newsroom = Newsroom::open(dir)?;
+    ui.start_pager();
     match &args.slug {
         Some(slug) => {
             validate_slug(slug)?;

@@ -4,6 +4,7 @@
 mod common;
 
 mod test_check;
+mod test_ecosystem;
 mod test_foundation;
 mod test_hardening;
 mod test_interchange;
