@@ -63,6 +63,10 @@ pub enum Command {
     Status(commands::status::StatusArgs),
     /// Publish an article: record its quotes, commit, tag published/SLUG/N.
     Publish(commands::publish::PublishArgs),
+    /// A quote's revisions, reviews and publications, each with its git commit.
+    Log(commands::log::LogArgs),
+    /// Word-level diff between revisions of a quote, or of every quote between two commits.
+    Diff(commands::diff::DiffArgs),
 }
 
 impl Cli {
@@ -94,5 +98,7 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::RequestChanges(args) => commands::approve::run_request_changes(ui, &dir, args),
         Command::Status(args) => commands::status::run(ui, &dir, args),
         Command::Publish(args) => commands::publish::run(ui, &dir, args),
+        Command::Log(args) => commands::log::run(ui, &dir, args),
+        Command::Diff(args) => commands::diff::run(ui, &dir, args),
     }
 }

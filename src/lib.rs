@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod history;
 pub mod matching;
 pub mod newsroom;
 pub mod policy;

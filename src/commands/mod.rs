@@ -4,8 +4,10 @@
 pub mod add;
 pub mod approve;
 pub mod check;
+pub mod diff;
 pub mod init;
 pub mod list;
+pub mod log;
 pub mod publish;
 pub mod review;
 pub mod revise;

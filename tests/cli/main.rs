@@ -6,6 +6,7 @@ mod common;
 mod test_check;
 mod test_foundation;
 mod test_hardening;
+mod test_history;
 mod test_publish;
 mod test_records;
 mod test_review;
