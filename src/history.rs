@@ -4,12 +4,12 @@
 //! Everything here reads git objects through git2 (trees and blobs), never the
 //! work tree, so it answers for any commit, branch or tag.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use git2::{Commit, ObjectType, Oid, Repository, Tree};
 
 use crate::publication::{PUBLICATIONS_DIR, Publication};
-use crate::quote::Quote;
+use crate::quote::{Quote, Review, Revision};
 use crate::store::{RecordError, TRANSLATIONS_DIR, parse_record};
 
 /// What can go wrong reading history.
@@ -99,16 +99,47 @@ fn walk_file_changes(
     Ok(())
 }
 
+/// Parsed record blobs by id: walking newest first, a commit's parent blob
+/// is usually the next commit's own, so each blob is parsed once.
+type RecordCache = HashMap<Oid, Option<Quote>>;
+
 /// Parses a record blob; a blob that does not parse counts as holding no
 /// entries (history may hold a broken record that was later fixed).
-fn record_at(
+fn record_at<'c>(
     repo: &Repository,
+    cache: &'c mut RecordCache,
     rel: &str,
     blob: Option<Oid>,
-) -> Result<Option<Quote>, HistoryError> {
+) -> Result<Option<&'c Quote>, HistoryError> {
     let Some(id) = blob else { return Ok(None) };
-    let blob = repo.find_blob(id)?;
-    Ok(parse_record(rel, blob.content()).ok())
+    if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
+        let blob = repo.find_blob(id)?;
+        slot.insert(parse_record(rel, blob.content()).ok());
+    }
+    Ok(cache.get(&id).and_then(Option::as_ref))
+}
+
+/// A review's identity within a record: the same reviewer cannot give two
+/// verdicts on the same digest at the same second.
+fn review_key(review: &Review) -> (u32, &str, &str, &str) {
+    (
+        review.revision,
+        review.at.as_str(),
+        review.reviewer.email.as_str(),
+        review.digest.as_str(),
+    )
+}
+
+type RevisionIndex<'q> = HashMap<u32, &'q Revision>;
+type ReviewIndex<'q> = HashMap<(u32, &'q str, &'q str, &'q str), &'q Review>;
+
+/// A record's entries indexed for lookup, so that matching the current
+/// record against each of its versions stays linear in its length.
+fn entries(quote: &Quote) -> (RevisionIndex<'_>, ReviewIndex<'_>) {
+    (
+        quote.revisions.iter().map(|r| (r.number, r)).collect(),
+        quote.reviews.iter().map(|r| (review_key(r), r)).collect(),
+    )
 }
 
 /// Finds, for every revision and review of `quote` (the record at `rel` as
@@ -123,28 +154,52 @@ pub fn record_commits(
         revisions: vec![None; quote.revisions.len()],
         reviews: vec![None; quote.reviews.len()],
     };
+    let mut cache = RecordCache::new();
     walk_file_changes(repo, rel, |commit, blob, parents| {
-        let Some(here) = record_at(repo, rel, blob)? else {
-            return Ok(false);
-        };
-        let mut before = Vec::new();
-        for p in parents {
-            if let Some(q) = record_at(repo, rel, *p)? {
-                before.push(q);
-            }
-        }
         // An entry is recorded by this commit when the commit holds it and
         // no parent does. Walking newest first, a later (older) find wins,
         // which only matters for an entry removed and added back.
-        for (i, rev) in quote.revisions.iter().enumerate() {
-            if here.revisions.contains(rev) && !before.iter().any(|q| q.revisions.contains(rev)) {
-                found.revisions[i] = Some(commit.id());
+        let mut new_revisions = Vec::new();
+        let mut new_reviews = Vec::new();
+        {
+            let Some(here) = record_at(repo, &mut cache, rel, blob)? else {
+                return Ok(false);
+            };
+            let (revs, reviews) = entries(here);
+            for (i, rev) in quote.revisions.iter().enumerate() {
+                if revs.get(&rev.number).is_some_and(|r| *r == rev) {
+                    new_revisions.push(i);
+                }
+            }
+            for (i, review) in quote.reviews.iter().enumerate() {
+                if reviews
+                    .get(&review_key(review))
+                    .is_some_and(|r| *r == review)
+                {
+                    new_reviews.push(i);
+                }
             }
         }
-        for (i, review) in quote.reviews.iter().enumerate() {
-            if here.reviews.contains(review) && !before.iter().any(|q| q.reviews.contains(review)) {
-                found.reviews[i] = Some(commit.id());
+        for p in parents {
+            if let Some(before) = record_at(repo, &mut cache, rel, *p)? {
+                let (revs, reviews) = entries(before);
+                new_revisions.retain(|&i| {
+                    let rev = &quote.revisions[i];
+                    revs.get(&rev.number).is_none_or(|r| *r != rev)
+                });
+                new_reviews.retain(|&i| {
+                    let review = &quote.reviews[i];
+                    reviews
+                        .get(&review_key(review))
+                        .is_none_or(|r| *r != review)
+                });
             }
+        }
+        for i in new_revisions {
+            found.revisions[i] = Some(commit.id());
+        }
+        for i in new_reviews {
+            found.reviews[i] = Some(commit.id());
         }
         Ok(
             found.revisions.iter().all(Option::is_some)
