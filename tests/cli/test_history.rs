@@ -444,3 +444,56 @@ fn test_history_errors_exit_2() {
     .code(2)
     .stderr_has("with --git, give at most one article SLUG");
 }
+
+#[test]
+fn test_history_after_a_real_publication() {
+    let env = TestEnv::new();
+    env.add_quote(
+        "day/no-necesario",
+        "No es necesario.",
+        "It is not necessary.",
+    );
+    env.run(EVA, &["approve", "day/no-necesario"]).ok();
+    env.write(
+        "articles/day.md",
+        "# Day\n\nThe president said: “It is not necessary.”\n\n\
+         Quotes translated from Spanish by our newsroom.\n",
+    );
+    env.git(&["add", "-A"]);
+    env.git(&["commit", "-q", "-m", "article: day"]);
+    env.run(EVA, &["publish", "day"]).ok();
+    let publish_commit = env.git(&["rev-parse", "published/day/1^{commit}"]);
+
+    let events = env
+        .run(ANA, &["log", "day/no-necesario", "--format", "json"])
+        .json_lines();
+    let last = events.last().unwrap();
+    assert_eq!(last["kind"], "publication");
+    assert_eq!(last["tag"], "published/day/1");
+    assert_eq!(last["who"], "Eva Editora <eva@example.org>");
+    assert_eq!(last["commit"].as_str().unwrap(), publish_commit.trim());
+
+    env.run(
+        ANA,
+        &[
+            "revise",
+            "day/no-necesario",
+            "--translation",
+            "It is not needed.",
+            "--note",
+            "correction",
+        ],
+    )
+    .ok();
+    env.run(ANA, &["diff", "day/no-necesario", "published", "current"])
+        .code(0)
+        .stdout_has("It is not [-necessary-]{+needed+}.");
+    env.run(ANA, &["diff", "--git", "published/day/1..HEAD"])
+        .code(0)
+        .stdout_has("day/no-necesario: revised 1 → 2")
+        .stdout_has("[-necessary-]{+needed+}");
+    // From the add (HEAD~4) to the publication: approval and publication.
+    env.run(ANA, &["diff", "--git", "HEAD~4..published/day/1", "day"])
+        .code(0)
+        .stdout_has("day/no-necesario: approved by Eva Editora, published (publication 1)");
+}
