@@ -206,9 +206,8 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LogArgs) -> Result<u8, CommandError> 
             ),
         };
         ui.line(format!(
-            "{commit}  {}  {:<11} {}  {what}",
+            "{commit}  {}  {what}  ({})",
             ui.paint(&dim, &e.time),
-            format!("{:?}", e.kind).to_lowercase(),
             sanitize_inline(&e.who),
         ))?;
     }
