@@ -181,7 +181,7 @@ fn run_quote(ui: &mut Ui, dir: &Path, args: &DiffArgs) -> Result<u8, CommandErro
             None => quote.revision(to.number.saturating_sub(1)).unwrap_or(to),
         },
     };
-    if from.number == to.number {
+    if from.number == to.number && args.format == Format::Human {
         ui.status(format!(
             "No changes: both sides are revision {} of {r}.",
             from.number

@@ -497,3 +497,49 @@ fn test_history_after_a_real_publication() {
         .code(0)
         .stdout_has("day/no-necesario: approved by Eva Editora, published (publication 1)");
 }
+
+#[test]
+fn test_history_same_revision_json_says_unchanged() {
+    let env = three_revisions();
+    let lines = env
+        .run(ANA, &["diff", Q, "3", "current", "--format", "json"])
+        .json_lines();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["from"], 3);
+    assert_eq!(lines[0]["to"], 3);
+    assert_eq!(lines[0]["translation"]["changed"], false);
+}
+
+#[test]
+fn test_history_log_through_a_merge_names_the_branch_commit() {
+    let env = TestEnv::new();
+    env.add_quote(Q, "No es necesario.", "It is not necessary.");
+    env.git(&["checkout", "-q", "-b", "fix"]);
+    env.run(
+        ANA,
+        &[
+            "revise",
+            Q,
+            "--translation",
+            "It is not needed.",
+            "--note",
+            "fix",
+        ],
+    )
+    .ok();
+    let revise_commit = env.git(&["rev-parse", "HEAD"]);
+    env.git(&["checkout", "-q", "main"]);
+    env.add_quote("sheinbaum-call/otra", "Otra cosa.", "Another thing.");
+    env.git(&["merge", "-q", "--no-ff", "fix", "-m", "merge fix"]);
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1]["commit"].as_str().unwrap(), revise_commit.trim());
+    // Across the merge from main's side, the revision arrives.
+    env.run(ANA, &["diff", "--git", "HEAD^1..HEAD"])
+        .code(0)
+        .stdout_has(&format!("{Q}: revised 1 → 2"));
+    // From the branch's side, the other quote arrives.
+    env.run(ANA, &["diff", "--git", "fix..HEAD"])
+        .code(0)
+        .stdout_has("sheinbaum-call/otra: added (revision 1)");
+}
