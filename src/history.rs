@@ -10,7 +10,7 @@ use git2::{Commit, ObjectType, Oid, Repository, Tree};
 
 use crate::publication::{PUBLICATIONS_DIR, Publication};
 use crate::quote::{Quote, Review, Revision};
-use crate::store::{RecordError, TRANSLATIONS_DIR, parse_record};
+use crate::store::{RecordError, TRANSLATIONS_DIR, parse_record, validate_id, validate_slug};
 
 /// What can go wrong reading history.
 #[derive(Debug, thiserror::Error)]
@@ -258,7 +258,12 @@ pub fn records_at(
         let Some(slug) = slug_entry.name().ok() else {
             continue;
         };
-        if only_slug.is_some_and(|s| s != slug) || slug_entry.kind() != Some(ObjectType::Tree) {
+        // Names that are not valid slugs or ids are not records (the store
+        // ignores them too), and must never reach a terminal raw.
+        if only_slug.is_some_and(|s| s != slug)
+            || slug_entry.kind() != Some(ObjectType::Tree)
+            || validate_slug(slug).is_err()
+        {
             continue;
         }
         let slug_tree = repo.find_tree(slug_entry.id())?;
@@ -266,7 +271,7 @@ pub fn records_at(
             let Some(id) = entry.name().ok().and_then(|n| n.strip_suffix(".toml")) else {
                 continue;
             };
-            if entry.kind() != Some(ObjectType::Blob) {
+            if entry.kind() != Some(ObjectType::Blob) || validate_id(id).is_err() {
                 continue;
             }
             let rel = format!("{TRANSLATIONS_DIR}/{slug}/{id}.toml");
@@ -302,7 +307,10 @@ pub fn publications_at(
         let Some(slug) = slug_entry.name().ok() else {
             continue;
         };
-        if only_slug.is_some_and(|s| s != slug) || slug_entry.kind() != Some(ObjectType::Tree) {
+        if only_slug.is_some_and(|s| s != slug)
+            || slug_entry.kind() != Some(ObjectType::Tree)
+            || validate_slug(slug).is_err()
+        {
             continue;
         }
         for entry in repo.find_tree(slug_entry.id())?.iter() {

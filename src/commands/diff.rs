@@ -341,7 +341,7 @@ fn run_git(ui: &mut Ui, dir: &Path, args: &DiffArgs, range: &str) -> Result<u8, 
         ui.line(format!(
             "{}: {}",
             ui.paint(&bold, &c.quote),
-            c.actions.join(", ")
+            sanitize_inline(&c.actions.join(", "))
         ))?;
         if let Some(o) = &c.original {
             ui.line("Original")?;

@@ -207,7 +207,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LogArgs) -> Result<u8, CommandError> 
         };
         ui.line(format!(
             "{commit}  {}  {what}  ({})",
-            ui.paint(&dim, &e.time),
+            ui.paint(&dim, &sanitize_inline(&e.time)),
             sanitize_inline(&e.who),
         ))?;
     }
