@@ -543,3 +543,23 @@ fn test_history_log_through_a_merge_names_the_branch_commit() {
         .code(0)
         .stdout_has("sheinbaum-call/otra: added (revision 1)");
 }
+
+#[test]
+fn test_history_diff_git_refuses_an_unreadable_record_in_a_commit() {
+    let env = TestEnv::new();
+    env.add_quote(Q, "No es necesario.", "It is not necessary.");
+    env.write(
+        "translations/sheinbaum-call/roto.toml",
+        "schema = 1\nspeaker = [\n",
+    );
+    env.git(&["add", "-A"]);
+    env.git(&["commit", "-q", "-m", "broken record"]);
+    let head = env.git(&["rev-parse", "HEAD"]);
+    env.run(ANA, &["diff", "--git", "HEAD~1..HEAD"])
+        .code(2)
+        .stderr_has(&format!("in commit {}", &head[..10]))
+        .stderr_has("translations/sheinbaum-call/roto.toml:");
+    // Another article is unaffected.
+    env.run(ANA, &["diff", "--git", "HEAD~1..HEAD", "other-story"])
+        .code(0);
+}
