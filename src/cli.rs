@@ -64,6 +64,8 @@ pub enum Command {
     Import(commands::import::ImportArgs),
     Lint(commands::lint::LintArgs),
     Suggest(commands::suggest::SuggestArgs),
+    Log(commands::log::LogArgs),
+    Diff(commands::diff::DiffArgs),
 }
 
 impl Cli {
@@ -105,5 +107,7 @@ pub fn run(cli: &Cli, ui: &mut Ui) -> Result<u8, CommandError> {
         Command::Import(args) => commands::import::run(ui, &dir, args),
         Command::Lint(args) => commands::lint::run(ui, &dir, args),
         Command::Suggest(args) => commands::suggest::run(ui, &dir, args),
+        Command::Log(args) => commands::log::run(ui, &dir, args),
+        Command::Diff(args) => commands::diff::run(ui, &dir, args),
     }
 }
