@@ -7,6 +7,7 @@ mod test_check;
 mod test_ecosystem;
 mod test_foundation;
 mod test_hardening;
+mod test_help;
 mod test_history;
 mod test_interchange;
 mod test_publish;
