@@ -45,6 +45,23 @@ impl Newsroom {
         Ok(newsroom)
     }
 
+    /// Validates a slug named on the command line and checks the article
+    /// exists: its file, or at least records under translations/<slug>/.
+    pub fn known_slug(&self, slug: &str) -> Result<(), CommandError> {
+        crate::store::validate_slug(slug)?;
+        if !self.store.article_exists(slug) && self.store.record_ids(slug)?.is_empty() {
+            let mut e = CommandError::usage(format!(
+                "no article `{slug}`: neither {} nor records under translations/{slug}/ exist",
+                crate::store::Store::article_rel_path(slug)
+            ));
+            if let Some(close) = crate::store::closest_slug(&self.store, slug) {
+                e = e.with_hint(format!("did you mean {close}?"));
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Takes the write lock unless this command already holds it.
     pub fn hold_lock(&self) -> Result<(), CommandError> {
         let mut slot = self.lock.borrow_mut();

@@ -7,7 +7,7 @@ use clap::Args;
 use crate::error::CommandError;
 use crate::interchange::{self, Format, Unit};
 use crate::newsroom::Newsroom;
-use crate::store::{QuoteRef, Store, validate_slug};
+use crate::store::QuoteRef;
 use crate::ui::Ui;
 
 /// Export quotes for translation tools: XLIFF, TMX, CSV or JSON.
@@ -51,13 +51,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ExportArgs) -> Result<u8, CommandErro
         newsroom.store.slugs()?
     } else {
         for slug in &args.slugs {
-            validate_slug(slug)?;
-            if !newsroom.store.article_exists(slug) && newsroom.store.record_ids(slug)?.is_empty() {
-                return Err(CommandError::usage(format!(
-                    "no article `{slug}`: neither {} nor records under translations/{slug}/ exist",
-                    Store::article_rel_path(slug)
-                )));
-            }
+            newsroom.known_slug(slug)?;
         }
         let mut slugs = args.slugs.clone();
         slugs.dedup();

@@ -9,7 +9,6 @@ use crate::error::CommandError;
 use crate::newsroom::Newsroom;
 use crate::quality::{inconsistent_findings, record_findings};
 use crate::render::report;
-use crate::store::{Store, validate_slug};
 use crate::ui::{Format, Ui};
 
 /// Translation quality checks on the quote records (warnings).
@@ -43,13 +42,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LintArgs) -> Result<u8, CommandError>
     let store = &newsroom.store;
     let policy = &newsroom.policy;
     for slug in &args.slugs {
-        validate_slug(slug)?;
-        if !store.article_exists(slug) && store.record_ids(slug)?.is_empty() {
-            return Err(CommandError::usage(format!(
-                "no article `{slug}`: neither {} nor records under translations/{slug}/ exist",
-                Store::article_rel_path(slug)
-            )));
-        }
+        newsroom.known_slug(slug)?;
     }
     // Every article's records are read: `inconsistent` compares across them.
     let mut all = Vec::new();

@@ -9,7 +9,7 @@ use crate::error::CommandError;
 use crate::newsroom::Newsroom;
 use crate::quote::State;
 use crate::render::{ellipsize, sanitize_inline, table::new_table};
-use crate::store::{QuoteRef, Store, validate_slug};
+use crate::store::QuoteRef;
 use crate::ui::{Format, Ui};
 
 /// List quotes, one row each: id, state, revision, speaker, translation.
@@ -46,13 +46,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ListArgs) -> Result<u8, CommandError>
     let newsroom = Newsroom::open(dir)?;
     let slugs = match &args.slug {
         Some(slug) => {
-            validate_slug(slug)?;
-            if !newsroom.store.article_exists(slug) && newsroom.store.record_ids(slug)?.is_empty() {
-                return Err(CommandError::usage(format!(
-                    "no article `{slug}`: neither {} nor records under translations/{slug}/ exist",
-                    Store::article_rel_path(slug)
-                )));
-            }
+            newsroom.known_slug(slug)?;
             vec![slug.clone()]
         }
         None => newsroom.store.slugs()?,

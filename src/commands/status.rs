@@ -12,7 +12,6 @@ use crate::newsroom::Newsroom;
 use crate::publishing::{ArticleState, ArticleStatus, article_status};
 use crate::quote::State;
 use crate::render::{ellipsize, sanitize_inline, table::new_table};
-use crate::store::{Store, validate_slug};
 use crate::ui::{Format, Ui};
 
 /// Show where each article stands: quotes by state, publication state.
@@ -97,13 +96,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &StatusArgs) -> Result<u8, CommandErro
     ui.start_pager();
     match &args.slug {
         Some(slug) => {
-            validate_slug(slug)?;
-            if !newsroom.store.article_exists(slug) && newsroom.store.record_ids(slug)?.is_empty() {
-                return Err(CommandError::usage(format!(
-                    "no article `{slug}`: neither {} nor records under translations/{slug}/ exist",
-                    Store::article_rel_path(slug)
-                )));
-            }
+            newsroom.known_slug(slug)?;
             one_article(ui, &newsroom, slug, args.format)
         }
         None => all_articles(ui, &newsroom, args.format),

@@ -20,7 +20,10 @@ fn help_reference() {
         let text = help.ok();
         assert!(text.contains("Usage: verbatim"), "{name}");
         if !["help", "completions", "man"].contains(&name) {
-            assert!(text.contains("Examples:"), "`verbatim {name} --help` shows examples");
+            assert!(
+                text.contains("Examples:"),
+                "`verbatim {name} --help` shows examples"
+            );
         }
         all.push_str(&format!("\n===== verbatim {name} --help =====\n{text}"));
     }
