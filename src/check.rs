@@ -271,7 +271,10 @@ pub fn check_loaded(
     }
     let states: Vec<State> = records
         .iter()
-        .map(|(r, q)| q.state(&rules, latest.and_then(|p| p.digest_of(&r.id))))
+        .map(|(r, q)| {
+            crate::signing::under_policy(policy, &r.to_string(), q)
+                .state(&rules, latest.and_then(|p| p.digest_of(&r.id)))
+        })
         .collect();
     report.records = records
         .iter()
@@ -280,6 +283,7 @@ pub fn check_loaded(
         .collect();
     for (r, q) in records {
         self_approval_findings(r, q, &mut report.findings);
+        signature_findings(policy, r, q, &mut report.findings);
     }
     let Some(source) = source else {
         return report;
@@ -516,6 +520,68 @@ fn self_approval_findings(r: &QuoteRef, q: &Quote, findings: &mut Vec<Finding>) 
                 diff: None,
             });
         }
+    }
+}
+
+/// Under `require_signed_reviews`, every review's signature is verified
+/// (docs/SIGNING.md). A failure on a review of the current content is an
+/// error; on a review of earlier content (which no longer counts for
+/// anything) a warning, so that turning the policy on does not make old,
+/// unsigned history an error forever.
+fn signature_findings(policy: &Policy, r: &QuoteRef, q: &Quote, findings: &mut Vec<Finding>) {
+    if !policy.require_signed_reviews {
+        return;
+    }
+    let none = crate::signing::AllowedSigners::default();
+    let allowed = policy.signers.as_ref().unwrap_or(&none);
+    let name = r.to_string();
+    let current = q.current_digest();
+    let text = crate::store::serialize_record(q);
+    let review_lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[review]]")
+        .map(|(i, _)| i + 1)
+        .collect();
+    for (i, review) in q.reviews.iter().enumerate() {
+        let result = crate::signing::verify_review(&name, q, review, allowed);
+        let Some(code) = result.code() else {
+            continue;
+        };
+        let why = match &result {
+            crate::signing::SignatureCheck::Unsigned => {
+                "is not signed, and verbatim.toml requires signed reviews".to_string()
+            }
+            crate::signing::SignatureCheck::Bad(m)
+            | crate::signing::SignatureCheck::UnknownSigner(m)
+            | crate::signing::SignatureCheck::SelfApproval(m) => m.clone(),
+            crate::signing::SignatureCheck::Valid { .. } => continue,
+        };
+        let counts = if review.verdict == Verdict::Approved {
+            "; it does not count"
+        } else {
+            ""
+        };
+        findings.push(Finding {
+            code,
+            severity: if review.digest == current {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            file: Store::record_rel_path(r),
+            line: review_lines.get(i).copied().unwrap_or(1),
+            column: 1,
+            quote: Some(name.clone()),
+            message: crate::render::sanitize_inline(&format!(
+                "review {} ({} by {}): {why}{counts}",
+                i + 1,
+                review.verdict.as_str(),
+                review.reviewer
+            )),
+            text: None,
+            diff: None,
+        });
     }
 }
 

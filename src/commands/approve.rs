@@ -33,6 +33,10 @@ pub struct ApproveArgs {
     /// Write the record but make no commit.
     #[arg(long)]
     pub no_commit: bool,
+    /// Sign the approval with your SSH key (git's user.signingkey), even
+    /// when verbatim.toml does not require signed reviews.
+    #[arg(long)]
+    pub sign: bool,
 }
 
 /// Ask for changes to the current revision of a quote, saying what.
@@ -50,6 +54,10 @@ pub struct RequestChangesArgs {
     /// Write the record but make no commit.
     #[arg(long)]
     pub no_commit: bool,
+    /// Sign the request with your SSH key (git's user.signingkey), even
+    /// when verbatim.toml does not require signed reviews.
+    #[arg(long)]
+    pub sign: bool,
 }
 
 /// Runs `approve`.
@@ -61,6 +69,7 @@ pub fn run_approve(ui: &mut Ui, dir: &Path, args: &ApproveArgs) -> Result<u8, Co
         Verdict::Approved,
         args.comment.as_deref(),
         args.no_commit,
+        args.sign,
     )
 }
 
@@ -77,6 +86,7 @@ pub fn run_request_changes(
         Verdict::ChangesRequested,
         Some(&args.comment),
         args.no_commit,
+        args.sign,
     )
 }
 
@@ -87,6 +97,7 @@ fn verdict(
     verdict: Verdict,
     comment: Option<&str>,
     no_commit: bool,
+    sign: bool,
 ) -> Result<u8, CommandError> {
     let r = QuoteRef::parse(quote_arg)?;
     let newsroom = Newsroom::open_for_change(dir)?;
@@ -99,6 +110,7 @@ fn verdict(
         check_text("comment", c)?;
     }
     let reviewer = newsroom.repo.identity()?;
+    let signer = signer_for(&newsroom, sign)?;
     let moment = repo::now()?;
     let changed = record_verdict(
         &mut quote,
@@ -110,6 +122,13 @@ fn verdict(
         &newsroom.policy,
     )
     .map_err(|e| CommandError::usage(e.to_string()))?;
+    if changed && let Some(signer) = &signer {
+        let review = quote
+            .reviews
+            .last_mut()
+            .expect("record_verdict just appended a review");
+        signer.sign_review(&r.to_string(), review)?;
+    }
     let number = quote.current().number;
     if !changed {
         ui.status(format!(
@@ -150,4 +169,22 @@ fn verdict(
         ));
     }
     Ok(0)
+}
+
+/// The reviewer's signing key, when the policy requires signed reviews or
+/// `--sign` asks for one; found before anything is written, so a missing
+/// key refuses the command with nothing changed.
+pub fn signer_for(
+    newsroom: &Newsroom,
+    sign: bool,
+) -> Result<Option<crate::signing::Signer>, CommandError> {
+    if !(sign || newsroom.policy.require_signed_reviews) {
+        return Ok(None);
+    }
+    let config = newsroom
+        .repo
+        .git
+        .config()
+        .map_err(|e| CommandError::internal(format!("cannot read git config: {e}")))?;
+    Ok(Some(crate::signing::Signer::from_git_config(&config)?))
 }
