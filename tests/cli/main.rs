@@ -9,3 +9,4 @@ mod test_hardening;
 mod test_publish;
 mod test_records;
 mod test_review;
+mod test_signing;
