@@ -162,7 +162,9 @@ fn verdict(
         ui.state(state)
     ));
     if verdict == Verdict::Approved && !state.is_approved() {
-        let have = quote.valid_approvers(&newsroom.policy.rules()).len();
+        let have = crate::signing::under_policy(&newsroom.policy, &r.to_string(), &quote)
+            .valid_approvers(&newsroom.policy.rules())
+            .len();
         ui.status(format!(
             "{have} of {} required approvals so far.",
             newsroom.policy.required_approvals
