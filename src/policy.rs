@@ -154,6 +154,12 @@ reviewers = []
 # matched case-insensitively against the article's prose.
 disclosure = "translated from (the )?Spanish"
 
+# Signed sign-off (docs/SIGNING.md): every review must carry a valid SSH
+# signature by a key the allowed-signers file (git's format) lists for the
+# reviewer. `check --trust origin/main` reads that file from the main branch.
+require_signed_reviews = false
+# allowed_signers = ".verbatim/allowed_signers"
+
 [lint]
 # Quality checks to turn off, and those that fail `check` instead of warning.
 disabled = []

@@ -587,6 +587,20 @@ pub fn signing_key(armored: &str) -> Option<PublicKey> {
     Some(PublicKey::from(sig.public_key().clone()))
 }
 
+/// One line naming the key of a signature, for people: `signed with
+/// ssh-ed25519 SHA256:…`. It says who signed, not whether the signature is
+/// valid (`check` says that).
+pub fn describe_signature(armored: &str) -> String {
+    match signing_key(armored) {
+        Some(key) => format!(
+            "signed with {} {}",
+            key.algorithm().as_str(),
+            key.fingerprint(HashAlg::Sha256)
+        ),
+        None => "signature unreadable".to_string(),
+    }
+}
+
 /// Verifies one review of the quote named `quote_name` (`SLUG/ID`).
 pub fn verify_review(
     quote_name: &str,

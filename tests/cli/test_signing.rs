@@ -63,10 +63,11 @@ fn allow(email: &str, key: &Key) -> String {
 fn newsroom(lines: &str) -> TestEnv {
     let env = TestEnv::new();
     let policy = env.read("verbatim.toml").replacen(
-        "schema = 1\n",
-        &format!("schema = 1\nrequire_signed_reviews = true\nallowed_signers = \"{SIGNERS}\"\n"),
+        "require_signed_reviews = false\n",
+        &format!("require_signed_reviews = true\nallowed_signers = \"{SIGNERS}\"\n"),
         1,
     );
+    assert!(policy.contains("allowed_signers = \""), "{policy}");
     env.write("verbatim.toml", &policy);
     env.write(SIGNERS, &format!("# newsroom keys\n{lines}"));
     env.add_quote("call/a", "Es cordial.", "It is cordial.");
