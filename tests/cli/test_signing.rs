@@ -581,3 +581,51 @@ fn sign_flag_signs_without_the_policy() {
     let r = reviews(&env, "call/a");
     assert!(r[1].get("signature").is_none());
 }
+
+#[test]
+fn review_session_signs_each_verdict() {
+    let env = newsroom("");
+    let eva = keygen(&env, "eva", "ed25519");
+    env.write(SIGNERS, &allow(EVA.email, &eva));
+    env.git(&["commit", "-qam", "eva's key"]);
+    set_signing_key(&env, EVA, &eva.private);
+    let mut cmd = env.command(EVA);
+    cmd.env_remove("CI")
+        .env("TERM", "xterm-256color")
+        .arg("review");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn review");
+    let pick = |p: &mut rexpect::session::PtySession, downs: usize| {
+        p.exp_string("quit").expect("decision menu");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        for _ in 0..downs {
+            p.send("j").unwrap();
+        }
+        p.send("\r").unwrap();
+        p.flush().unwrap();
+    };
+    // a: approve; b: request changes with a comment.
+    p.exp_string("call/a").unwrap();
+    pick(&mut p, 0);
+    p.exp_string("call/b").unwrap();
+    pick(&mut p, 1);
+    p.exp_string("What should change?").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    p.send("say 'needed'\r").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+
+    for q in ["call/a", "call/b"] {
+        let review = &reviews(&env, q)[0];
+        assert!(openssh_verifies(
+            &env,
+            EVA.email,
+            review["signature"].as_str().expect("signed"),
+            &message(q, review)
+        ));
+    }
+    assert_eq!(state(&env, "call/a"), "approved");
+    assert_eq!(state(&env, "call/b"), "changes-requested");
+    let run = check(&env, &["call"]);
+    assert_eq!(codes(&run), ["unapproved"], "{run:?}");
+}
