@@ -229,14 +229,61 @@ pub fn check_article(
 ) -> Result<ArticleReport, ArticleError> {
     let source = read_article(store, slug)?;
     let (records, bad) = load_records(store, slug);
-    Ok(check_loaded(
-        policy,
-        slug,
-        source.as_deref(),
-        &records,
-        &bad,
-        latest,
-    ))
+    let mut report = check_loaded(policy, slug, source.as_deref(), &records, &bad, latest);
+    relocate_review_findings(store, &records, &mut report.findings);
+    Ok(report)
+}
+
+/// Codes of the findings about a review's signature.
+pub const SIGNATURE_CODES: [&str; 4] = [
+    "unsigned-review",
+    "bad-signature",
+    "unknown-signer",
+    "self-approval",
+];
+
+/// Lines (1-based) of the `[[review]]` table headers of a record's text.
+fn review_table_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[review]]")
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Signature findings point at a `[[review]]` table of the record as
+/// verbatim writes it (`check_loaded` has no file text); this moves each to
+/// the same table in the file on disk, which a hand edit may have laid out
+/// differently.
+pub fn relocate_review_findings(
+    store: &Store,
+    records: &[(QuoteRef, Quote)],
+    findings: &mut [Finding],
+) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| SIGNATURE_CODES.contains(&f.code))
+    {
+        let Some((r, q)) = records
+            .iter()
+            .find(|(r, _)| f.quote.as_deref() == Some(r.to_string().as_str()))
+        else {
+            continue;
+        };
+        if f.file != Store::record_rel_path(r) {
+            continue;
+        }
+        let canonical = review_table_lines(&crate::store::serialize_record(q));
+        let Some(i) = canonical.iter().position(|l| *l == f.line) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(store.abs(&f.file)) else {
+            continue;
+        };
+        if let Some(line) = review_table_lines(&text).get(i) {
+            f.line = *line;
+        }
+    }
 }
 
 /// Checks an article whose text and records are already loaded.
@@ -536,13 +583,9 @@ fn signature_findings(policy: &Policy, r: &QuoteRef, q: &Quote, findings: &mut V
     let allowed = policy.signers.as_ref().unwrap_or(&none);
     let name = r.to_string();
     let current = q.current_digest();
-    let text = crate::store::serialize_record(q);
-    let review_lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == "[[review]]")
-        .map(|(i, _)| i + 1)
-        .collect();
+    // The line in the record as verbatim writes it; `check_article` moves
+    // it to the file's own layout (relocate_review_findings).
+    let review_lines = review_table_lines(&crate::store::serialize_record(q));
     for (i, review) in q.reviews.iter().enumerate() {
         let result = crate::signing::verify_review(&name, q, review, allowed);
         let Some(code) = result.code() else {

@@ -331,7 +331,7 @@ fn signing_required_without_a_key_refuses_and_unsigned_reviews_fail() {
         .to_string();
     let record = env.read("translations/call/a.toml");
     let typed = format!(
-        "{record}\n[[review]]\nverdict = \"approved\"\nreviewer = \"Eva Editora <eva@example.org>\"\nat = \"2026-01-13T10:00:00Z\"\nrevision = 1\ndigest = \"{digest}\"\n"
+        "{record}\n# typed by hand\n\n[[review]]\nverdict = \"approved\"\nreviewer = \"Eva Editora <eva@example.org>\"\nat = \"2026-01-13T10:00:00Z\"\nrevision = 1\ndigest = \"{digest}\"\n"
     );
     env.write("translations/call/a.toml", &typed);
     let run = check(&env, &["call"]);
