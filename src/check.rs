@@ -229,14 +229,61 @@ pub fn check_article(
 ) -> Result<ArticleReport, ArticleError> {
     let source = read_article(store, slug)?;
     let (records, bad) = load_records(store, slug);
-    Ok(check_loaded(
-        policy,
-        slug,
-        source.as_deref(),
-        &records,
-        &bad,
-        latest,
-    ))
+    let mut report = check_loaded(policy, slug, source.as_deref(), &records, &bad, latest);
+    relocate_review_findings(store, &records, &mut report.findings);
+    Ok(report)
+}
+
+/// Codes of the findings about a review's signature.
+pub const SIGNATURE_CODES: [&str; 4] = [
+    "unsigned-review",
+    "bad-signature",
+    "unknown-signer",
+    "self-approval",
+];
+
+/// Lines (1-based) of the `[[review]]` table headers of a record's text.
+fn review_table_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[review]]")
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Signature findings point at a `[[review]]` table of the record as
+/// verbatim writes it (`check_loaded` has no file text); this moves each to
+/// the same table in the file on disk, which a hand edit may have laid out
+/// differently.
+pub fn relocate_review_findings(
+    store: &Store,
+    records: &[(QuoteRef, Quote)],
+    findings: &mut [Finding],
+) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| SIGNATURE_CODES.contains(&f.code))
+    {
+        let Some((r, q)) = records
+            .iter()
+            .find(|(r, _)| f.quote.as_deref() == Some(r.to_string().as_str()))
+        else {
+            continue;
+        };
+        if f.file != Store::record_rel_path(r) {
+            continue;
+        }
+        let canonical = review_table_lines(&crate::store::serialize_record(q));
+        let Some(i) = canonical.iter().position(|l| *l == f.line) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(store.abs(&f.file)) else {
+            continue;
+        };
+        if let Some(line) = review_table_lines(&text).get(i) {
+            f.line = *line;
+        }
+    }
 }
 
 /// Checks an article whose text and records are already loaded.
@@ -271,7 +318,10 @@ pub fn check_loaded(
     }
     let states: Vec<State> = records
         .iter()
-        .map(|(r, q)| q.state(&rules, latest.and_then(|p| p.digest_of(&r.id))))
+        .map(|(r, q)| {
+            crate::signing::under_policy(policy, &r.to_string(), q)
+                .state(&rules, latest.and_then(|p| p.digest_of(&r.id)))
+        })
         .collect();
     report.records = records
         .iter()
@@ -283,6 +333,7 @@ pub fn check_loaded(
         report
             .findings
             .extend(crate::quality::record_findings(policy, r, q));
+        signature_findings(policy, r, q, &mut report.findings);
     }
     let Some(source) = source else {
         return report;
@@ -519,6 +570,64 @@ fn self_approval_findings(r: &QuoteRef, q: &Quote, findings: &mut Vec<Finding>) 
                 diff: None,
             });
         }
+    }
+}
+
+/// Under `require_signed_reviews`, every review's signature is verified
+/// (docs/SIGNING.md). A failure on a review of the current content is an
+/// error; on a review of earlier content (which no longer counts for
+/// anything) a warning, so that turning the policy on does not make old,
+/// unsigned history an error forever.
+fn signature_findings(policy: &Policy, r: &QuoteRef, q: &Quote, findings: &mut Vec<Finding>) {
+    if !policy.require_signed_reviews {
+        return;
+    }
+    let none = crate::signing::AllowedSigners::default();
+    let allowed = policy.signers.as_ref().unwrap_or(&none);
+    let name = r.to_string();
+    let current = q.current_digest();
+    // The line in the record as verbatim writes it; `check_article` moves
+    // it to the file's own layout (relocate_review_findings).
+    let review_lines = review_table_lines(&crate::store::serialize_record(q));
+    for (i, review) in q.reviews.iter().enumerate() {
+        let result = crate::signing::verify_review(&name, q, review, allowed);
+        let Some(code) = result.code() else {
+            continue;
+        };
+        let why = match &result {
+            crate::signing::SignatureCheck::Unsigned => {
+                "is not signed, and verbatim.toml requires signed reviews".to_string()
+            }
+            crate::signing::SignatureCheck::Bad(m)
+            | crate::signing::SignatureCheck::UnknownSigner(m)
+            | crate::signing::SignatureCheck::SelfApproval(m) => m.clone(),
+            crate::signing::SignatureCheck::Valid { .. } => continue,
+        };
+        let counts = if review.verdict == Verdict::Approved {
+            "; it does not count"
+        } else {
+            ""
+        };
+        findings.push(Finding {
+            code,
+            severity: if review.digest == current {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            file: Store::record_rel_path(r),
+            line: review_lines.get(i).copied().unwrap_or(1),
+            column: 1,
+            quote: Some(name.clone()),
+            message: crate::render::sanitize_inline(&format!(
+                "review {} ({} by {}): {why}{counts}",
+                i + 1,
+                review.verdict.as_str(),
+                review.reviewer
+            )),
+            text: None,
+            diff: None,
+        });
     }
 }
 

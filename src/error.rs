@@ -161,3 +161,14 @@ impl From<crate::policy::PolicyError> for CommandError {
             .with_hint("fix verbatim.toml; docs/FORMAT.md describes every setting")
     }
 }
+
+impl From<crate::signing::SigningError> for CommandError {
+    fn from(e: crate::signing::SigningError) -> Self {
+        let hint = e.hint.clone();
+        let err = CommandError::usage(e.message);
+        match hint {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}

@@ -25,6 +25,7 @@ pub mod quote;
 pub mod render;
 pub mod repo;
 pub mod review;
+pub mod signing;
 pub mod store;
 pub mod ui;
 

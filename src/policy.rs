@@ -43,6 +43,17 @@ pub struct Policy {
     /// Translation memory.
     #[serde(default)]
     pub memory: MemoryPolicy,
+    /// Every review must carry a valid SSH signature by a key that
+    /// `allowed_signers` lists for the reviewer (docs/SIGNING.md).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed_reviews: bool,
+    /// The allowed-signers file (git's format), relative to the repository root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_signers: Option<String>,
+    /// The allowed signers read from that file (or from a trusted revision,
+    /// `check --trust`); not a setting.
+    #[serde(skip)]
+    pub signers: Option<crate::signing::AllowedSigners>,
 }
 
 /// `[lint]`: which quality checks run and which fail the build.
@@ -104,6 +115,9 @@ impl Default for Policy {
             disclosure: disclosure(),
             lint: LintPolicy::default(),
             memory: MemoryPolicy::default(),
+            require_signed_reviews: false,
+            allowed_signers: None,
+            signers: None,
         }
     }
 }
@@ -140,6 +154,12 @@ reviewers = []
 # matched case-insensitively against the article's prose.
 disclosure = "translated from (the )?Spanish"
 
+# Signed sign-off (docs/SIGNING.md): every review must carry a valid SSH
+# signature by a key the allowed-signers file (git's format) lists for the
+# reviewer. `check --trust origin/main` reads that file from the main branch.
+require_signed_reviews = false
+# allowed_signers = ".verbatim/allowed_signers"
+
 [lint]
 # Quality checks to turn off, and those that fail `check` instead of warning.
 disabled = []
@@ -170,7 +190,34 @@ impl Policy {
             Err(e) => return Err(whole(format!("cannot read: {e}"))),
         };
         let text = std::str::from_utf8(&bytes).map_err(|_| whole("is not valid UTF-8".into()))?;
-        Policy::parse(text)
+        let mut policy = Policy::parse(text)?;
+        if let Some(rel) = policy.allowed_signers.clone() {
+            let (line, column) = line_col(text, key_offset(text, "allowed_signers"));
+            let at = |message: String| PolicyError {
+                path: POLICY_FILE.into(),
+                line,
+                column,
+                message,
+            };
+            let signers_text = std::fs::read(root.join(&rel))
+                .map_err(|e| at(format!("allowed_signers: cannot read `{rel}`: {e}")))?;
+            policy.set_signers(&rel, &String::from_utf8_lossy(&signers_text))?;
+        }
+        Ok(policy)
+    }
+
+    /// Reads the allowed-signers file's text (from the work tree or a
+    /// trusted revision) into [`Policy::signers`].
+    pub fn set_signers(&mut self, rel: &str, text: &str) -> Result<(), PolicyError> {
+        let signers =
+            crate::signing::AllowedSigners::parse(rel, text).map_err(|e| PolicyError {
+                path: rel.to_string(),
+                line: e.line,
+                column: 1,
+                message: e.message,
+            })?;
+        self.signers = Some(signers);
+        Ok(())
     }
 
     /// Parses and validates policy text.
@@ -190,16 +237,7 @@ impl Policy {
                 e.message().trim().replace('\n', "; "),
             )
         })?;
-        let key_at = |key: &str| {
-            let mut offset = 0;
-            for line in text.split_inclusive('\n') {
-                if line.trim_start().starts_with(key) {
-                    return offset;
-                }
-                offset += line.len();
-            }
-            0
-        };
+        let key_at = |key: &str| key_offset(text, key);
         if policy.schema != 1 {
             return Err(at(
                 key_at("schema"),
@@ -256,6 +294,26 @@ impl Policy {
                 "min_similarity must be between 0 and 1".into(),
             ));
         }
+        if policy.require_signed_reviews && policy.allowed_signers.is_none() {
+            return Err(at(
+                key_at("require_signed_reviews"),
+                "require_signed_reviews needs `allowed_signers = \"PATH\"`: the file listing the keys that may sign reviews".into(),
+            ));
+        }
+        if let Some(rel) = &policy.allowed_signers
+            && (rel.is_empty()
+                || Path::new(rel).is_absolute()
+                || Path::new(rel)
+                    .components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_))))
+        {
+            return Err(at(
+                key_at("allowed_signers"),
+                format!(
+                    "allowed_signers `{rel}` must be a path inside the repository, like `.verbatim/allowed_signers`"
+                ),
+            ));
+        }
         Ok(policy)
     }
 
@@ -274,6 +332,18 @@ impl Policy {
             .size_limit(1 << 20)
             .build()
     }
+}
+
+/// Byte offset of the line setting `key`, for error positions.
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(key) {
+            return offset;
+        }
+        offset += line.len();
+    }
+    0
 }
 
 /// Whether `s` looks like a BCP 47 tag: letters, digits and dashes, starting

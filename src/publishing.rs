@@ -142,7 +142,7 @@ pub fn article_status(
     let publications = publication::publications(store, slug)?;
     let source = check::read_article(store, slug)?;
     let (records, bad) = check::load_records(store, slug);
-    let report = check::check_loaded(
+    let mut report = check::check_loaded(
         policy,
         slug,
         source.as_deref(),
@@ -150,6 +150,7 @@ pub fn article_status(
         &bad,
         publications.last(),
     );
+    check::relocate_review_findings(store, &records, &mut report.findings);
     let quotes: Vec<PublishedQuote> = records
         .iter()
         .map(|(r, q)| PublishedQuote {

@@ -84,6 +84,10 @@ pub struct Review {
     /// The reviewer's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The reviewer's SSH signature (armored SSHSIG, namespace `verbatim`)
+    /// over the review's canonical message ([`crate::signing::message`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// A reviewer's verdict.
@@ -439,6 +443,7 @@ mod tests {
             revision: q.current().number,
             digest: q.current_digest(),
             comment: None,
+            signature: None,
         }
     }
 

@@ -36,6 +36,10 @@ pub struct ApproveArgs {
     /// Write the record but make no commit.
     #[arg(long)]
     pub no_commit: bool,
+    /// Sign the approval with your SSH key (git's user.signingkey), even
+    /// when verbatim.toml does not require signed reviews.
+    #[arg(long)]
+    pub sign: bool,
 }
 
 /// Ask for changes to the current revision of a quote, saying what.
@@ -54,6 +58,10 @@ pub struct RequestChangesArgs {
     /// Write the record but make no commit.
     #[arg(long)]
     pub no_commit: bool,
+    /// Sign the request with your SSH key (git's user.signingkey), even
+    /// when verbatim.toml does not require signed reviews.
+    #[arg(long)]
+    pub sign: bool,
 }
 
 /// Runs `approve`.
@@ -65,6 +73,7 @@ pub fn run_approve(ui: &mut Ui, dir: &Path, args: &ApproveArgs) -> Result<u8, Co
         Verdict::Approved,
         args.comment.as_deref(),
         args.no_commit,
+        args.sign,
     )
 }
 
@@ -81,6 +90,7 @@ pub fn run_request_changes(
         Verdict::ChangesRequested,
         Some(&args.comment),
         args.no_commit,
+        args.sign,
     )
 }
 
@@ -91,6 +101,7 @@ fn verdict(
     verdict: Verdict,
     comment: Option<&str>,
     no_commit: bool,
+    sign: bool,
 ) -> Result<u8, CommandError> {
     let r = QuoteRef::parse(quote_arg)?;
     let newsroom = Newsroom::open_for_change(dir)?;
@@ -103,6 +114,7 @@ fn verdict(
         check_text("comment", c)?;
     }
     let reviewer = newsroom.repo.identity()?;
+    let signer = signer_for(&newsroom, sign)?;
     let moment = repo::now()?;
     let changed = record_verdict(
         &mut quote,
@@ -114,6 +126,13 @@ fn verdict(
         &newsroom.policy,
     )
     .map_err(|e| CommandError::usage(e.to_string()))?;
+    if changed && let Some(signer) = &signer {
+        let review = quote
+            .reviews
+            .last_mut()
+            .expect("record_verdict just appended a review");
+        signer.sign_review(&r.to_string(), review)?;
+    }
     let number = quote.current().number;
     if !changed {
         ui.status(format!(
@@ -147,11 +166,31 @@ fn verdict(
         ui.state(state)
     ));
     if verdict == Verdict::Approved && !state.is_approved() {
-        let have = quote.valid_approvers(&newsroom.policy.rules()).len();
+        let have = crate::signing::under_policy(&newsroom.policy, &r.to_string(), &quote)
+            .valid_approvers(&newsroom.policy.rules())
+            .len();
         ui.status(format!(
             "{have} of {} required approvals so far.",
             newsroom.policy.required_approvals
         ));
     }
     Ok(0)
+}
+
+/// The reviewer's signing key, when the policy requires signed reviews or
+/// `--sign` asks for one; found before anything is written, so a missing
+/// key refuses the command with nothing changed.
+pub fn signer_for(
+    newsroom: &Newsroom,
+    sign: bool,
+) -> Result<Option<crate::signing::Signer>, CommandError> {
+    if !(sign || newsroom.policy.require_signed_reviews) {
+        return Ok(None);
+    }
+    let config = newsroom
+        .repo
+        .git
+        .config()
+        .map_err(|e| CommandError::internal(format!("cannot read git config: {e}")))?;
+    Ok(Some(crate::signing::Signer::from_git_config(&config)?))
 }

@@ -49,11 +49,19 @@ pub struct CheckArgs {
     /// Only articles whose file or records differ between REV and the work tree.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Verify review signatures against the allowed-signers file (and the
+    /// require_signed_reviews setting) of REV's commit, not the work tree's,
+    /// so that a change can't trust its own keys. In CI: `--trust origin/main`.
+    #[arg(long, value_name = "REV")]
+    pub trust: Option<String>,
 }
 
 /// Runs `check`.
 pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError> {
-    let newsroom = Newsroom::open(dir)?;
+    let mut newsroom = Newsroom::open(dir)?;
+    if let Some(rev) = &args.trust {
+        trust_revision(&mut newsroom, rev)?;
+    }
     let mut slugs: Vec<String> = Vec::new();
     for slug in &args.slugs {
         validate_slug(slug)?;
@@ -181,4 +189,52 @@ fn slug_of_path(path: &str) -> Option<String> {
         path.strip_prefix("translations/")?.split('/').next()?
     };
     validate_slug(slug).ok().map(|_| slug.to_string())
+}
+
+/// `--trust REV`: signing is required if REV's policy or the work tree's
+/// requires it, and the allowed signers are those of REV's tree, read with
+/// git2 (the work tree's file is ignored).
+fn trust_revision(newsroom: &mut Newsroom, rev: &str) -> Result<(), CommandError> {
+    let git = &newsroom.repo.git;
+    let tree = git
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|_| {
+            CommandError::usage(format!(
+                "--trust: `{rev}` is not a revision of this repository"
+            ))
+        })?;
+    let blob_text = |path: &str| -> Option<String> {
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        let blob = entry.to_object(git).ok()?.peel_to_blob().ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    };
+    let trusted = match blob_text(crate::policy::POLICY_FILE) {
+        Some(text) => crate::policy::Policy::parse(&text)
+            .map_err(|e| CommandError::usage(format!("{e} (at {rev})")))?,
+        None => crate::policy::Policy::default(),
+    };
+    let policy = &mut newsroom.policy;
+    policy.require_signed_reviews |= trusted.require_signed_reviews;
+    policy.signers = None;
+    let Some(rel) = trusted
+        .allowed_signers
+        .clone()
+        .or_else(|| policy.allowed_signers.clone())
+    else {
+        return Ok(());
+    };
+    let Some(text) = blob_text(&rel) else {
+        if policy.require_signed_reviews {
+            return Err(CommandError::usage(format!(
+                "--trust: {rev} has no allowed-signers file `{rel}`, so no review signature can be trusted"
+            ))
+            .with_hint(format!("commit `{rel}` (git's allowed-signers format) to {rev} first")));
+        }
+        return Ok(());
+    };
+    policy
+        .set_signers(&format!("{rel} (at {rev})"), &text)
+        .map_err(|e| CommandError::usage(e.to_string()))?;
+    Ok(())
 }

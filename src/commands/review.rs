@@ -36,6 +36,10 @@ pub struct ReviewArgs {
     /// Write the records but make no commit.
     #[arg(long)]
     pub no_commit: bool,
+    /// Sign each verdict with your SSH key (git's user.signingkey), even
+    /// when verbatim.toml does not require signed reviews.
+    #[arg(long)]
+    pub sign: bool,
 }
 
 /// Runs `review`.
@@ -59,8 +63,10 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ReviewArgs) -> Result<u8, CommandErro
         return Ok(0);
     }
     let reviewer = newsroom.repo.identity()?;
+    let signer = super::approve::signer_for(&newsroom, args.sign)?;
     let moment = repo::now()?;
     let mut session = Session::new(&newsroom, reviewer, moment, args.no_commit);
+    session.signer = signer;
     let mut decider = TerminalDecider;
     let result = session.run(items, &mut decider, ui.color);
     let s = &session.summary;

@@ -167,6 +167,12 @@ pub fn render_quote(ui: &Ui, r: &QuoteRef, quote: &Quote, state: State) -> Strin
                     .map(|c| format!(": {}", crate::render::sanitize_inline(c)))
                     .unwrap_or_default()
             ));
+            if let Some(sig) = &review.signature {
+                out.push_str(&format!(
+                    "    {}\n",
+                    crate::signing::describe_signature(sig)
+                ));
+            }
         }
     }
     out

@@ -87,6 +87,7 @@ pub fn record_verdict(
         revision: current.number,
         digest,
         comment,
+        signature: None,
     });
     Ok(true)
 }

@@ -82,6 +82,8 @@ pub struct Session<'a> {
     reviewer: Person,
     moment: Moment,
     no_commit: bool,
+    /// Signs each verdict, when signing is required or asked for.
+    pub signer: Option<crate::signing::Signer>,
     /// What was decided so far.
     pub summary: Summary,
 }
@@ -99,6 +101,7 @@ impl<'a> Session<'a> {
             reviewer,
             moment,
             no_commit,
+            signer: None,
             summary: Summary::default(),
         }
     }
@@ -165,7 +168,7 @@ impl<'a> Session<'a> {
             }
         };
         if let Some(verdict) = verdict {
-            super::record_verdict(
+            let changed = super::record_verdict(
                 quote,
                 &name,
                 verdict,
@@ -175,6 +178,14 @@ impl<'a> Session<'a> {
                 &self.newsroom.policy,
             )
             .map_err(|e| e.to_string())?;
+            if changed
+                && let Some(signer) = &self.signer
+                && let Some(review) = quote.reviews.last_mut()
+            {
+                signer
+                    .sign_review(&name, review)
+                    .map_err(|e| e.to_string())?;
+            }
         }
         match verdict {
             Some(Verdict::Approved) => self.summary.approved.push(name.clone()),

@@ -14,3 +14,4 @@ mod test_publish;
 mod test_quality;
 mod test_records;
 mod test_review;
+mod test_signing;
