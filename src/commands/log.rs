@@ -72,6 +72,9 @@ pub struct Event {
     pub note: Option<String>,
     /// The publication's tag (publication).
     pub tag: Option<String>,
+    /// For a signed review: the signing key, `signed with ssh-ed25519 SHA256:…`
+    /// (who signed; `check` says whether the signature is valid).
+    pub signature: Option<String>,
 }
 
 impl From<HistoryError> for CommandError {
@@ -113,6 +116,7 @@ pub fn events(newsroom: &Newsroom, r: &QuoteRef) -> Result<Vec<Event>, CommandEr
                 comment: None,
                 note: rev.note.clone(),
                 tag: None,
+                signature: None,
             },
         ));
     }
@@ -131,6 +135,10 @@ pub fn events(newsroom: &Newsroom, r: &QuoteRef) -> Result<Vec<Event>, CommandEr
                 comment: review.comment.clone(),
                 note: None,
                 tag: None,
+                signature: review
+                    .signature
+                    .as_deref()
+                    .map(crate::signing::describe_signature),
             },
         ));
     }
@@ -155,6 +163,7 @@ pub fn events(newsroom: &Newsroom, r: &QuoteRef) -> Result<Vec<Event>, CommandEr
                 comment: None,
                 note: None,
                 tag: Some(p.tag.clone()),
+                signature: None,
             },
         ));
     }
@@ -194,9 +203,13 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LogArgs) -> Result<u8, CommandError> 
                     .unwrap_or_default()
             ),
             EventKind::Review => format!(
-                "{} revision {}{}",
+                "{} revision {}{}{}",
                 e.verdict.unwrap_or_default(),
                 e.revision.unwrap_or_default(),
+                e.signature
+                    .as_deref()
+                    .map(|s| format!(" [{s}]"))
+                    .unwrap_or_else(|| " [unsigned]".to_string()),
                 e.comment
                     .as_deref()
                     .map(|c| format!(": {}", sanitize_inline(c)))

@@ -208,6 +208,30 @@ fn ed25519_key_file_signs_and_check_verifies_like_openssh() {
     // Serialisation stays deterministic: reading and rewriting keeps bytes.
     let again = env.read("translations/call/a.toml");
     assert_eq!(record, again);
+
+    // `log` says which key signed each review.
+    let fingerprint = std::process::Command::new("ssh-keygen")
+        .args(["-l", "-E", "sha256", "-f"])
+        .arg(&eva.private)
+        .output()
+        .unwrap();
+    let fingerprint = String::from_utf8_lossy(&fingerprint.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let log = env.run(EVA, &["log", "call/a"]);
+    log.ok();
+    log.stdout_has(&format!("[signed with ssh-ed25519 {fingerprint}]"));
+    let events = env
+        .run(EVA, &["log", "call/a", "--format", "json"])
+        .json_lines();
+    let review = events.iter().find(|e| e["kind"] == "review").unwrap();
+    assert_eq!(
+        review["signature"],
+        format!("signed with ssh-ed25519 {fingerprint}")
+    );
+    assert!(events.iter().find(|e| e["kind"] == "revision").unwrap()["signature"].is_null());
 }
 
 /// ssh-agent started for one test, killed when dropped.
