@@ -57,7 +57,9 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ExportArgs) -> Result<u8, CommandErro
         slugs.dedup();
         slugs
     };
-    let units = units(&newsroom, &slugs)?;
+    let progress = crate::progress::Progress::new(slugs.len(), "articles", ui.quiet);
+    let units = units(&newsroom, &slugs, &progress)?;
+    progress.finish();
     let policy = &newsroom.policy;
     let mut bytes = Vec::new();
     interchange::export(
@@ -89,9 +91,14 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ExportArgs) -> Result<u8, CommandErro
 }
 
 /// One [`Unit`] per record of the articles, in slug then id order.
-pub fn units(newsroom: &Newsroom, slugs: &[String]) -> Result<Vec<Unit>, CommandError> {
+pub fn units(
+    newsroom: &Newsroom,
+    slugs: &[String],
+    progress: &crate::progress::Progress,
+) -> Result<Vec<Unit>, CommandError> {
     let mut units = Vec::new();
     for slug in slugs {
+        progress.inc();
         let latest = newsroom.latest_publication(slug)?;
         for id in newsroom.store.record_ids(slug)? {
             let r = QuoteRef {

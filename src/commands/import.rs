@@ -58,7 +58,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ImportArgs) -> Result<u8, CommandErro
                 .with_hint("give --format xliff, xliff12, csv or json")
         })?,
     };
-    let newsroom = Newsroom::open(dir)?;
+    let newsroom = Newsroom::open_for_change(dir)?;
     let policy = &newsroom.policy;
     let incoming =
         interchange::parse_import(&bytes, format, &policy.source_lang, &policy.target_lang)
@@ -67,10 +67,12 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ImportArgs) -> Result<u8, CommandErro
                     .with_hint(format!("the file was read as {format}"))
             })?;
 
-    let mut problems = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
     let mut revised = Vec::new();
     let mut unchanged = 0usize;
+    let progress = crate::progress::Progress::new(incoming.len(), "quotes", ui.quiet);
     for inc in &incoming {
+        progress.inc();
         let at = format!(
             "{shown}:{}: {}/{}",
             inc.line,
@@ -109,6 +111,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ImportArgs) -> Result<u8, CommandErro
             revised.push((r, quote, inc.target.clone()));
         }
     }
+    progress.finish();
     if !problems.is_empty() {
         return Err(CommandError::usage(format!(
             "{shown}: {} problem(s), nothing was imported:\n  {}",

@@ -46,7 +46,10 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LintArgs) -> Result<u8, CommandError>
     }
     // Every article's records are read: `inconsistent` compares across them.
     let mut all = Vec::new();
-    for slug in store.slugs()? {
+    let slugs = store.slugs()?;
+    let progress = crate::progress::Progress::new(slugs.len(), "articles", ui.quiet);
+    for slug in slugs {
+        progress.inc();
         let (records, bad) = load_records(store, &slug);
         if let Some(e) = bad.first() {
             return Err(CommandError::usage(e.to_string())
@@ -54,6 +57,7 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LintArgs) -> Result<u8, CommandError>
         }
         all.extend(records);
     }
+    progress.finish();
     let selected = (!args.slugs.is_empty()).then_some(args.slugs.as_slice());
     let mut findings: Vec<Finding> = all
         .iter()
