@@ -203,17 +203,14 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LogArgs) -> Result<u8, CommandError> 
                     .unwrap_or_default()
             ),
             EventKind::Review => format!(
-                "{} revision {}{}{}",
+                "{} revision {}{} [{}]",
                 e.verdict.unwrap_or_default(),
                 e.revision.unwrap_or_default(),
-                e.signature
-                    .as_deref()
-                    .map(|s| format!(" [{s}]"))
-                    .unwrap_or_else(|| " [unsigned]".to_string()),
                 e.comment
                     .as_deref()
                     .map(|c| format!(": {}", sanitize_inline(c)))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                e.signature.as_deref().unwrap_or("unsigned"),
             ),
             EventKind::Publication => format!(
                 "publication {} (revision {}) {}",
