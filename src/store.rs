@@ -470,6 +470,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Removes the temporary files of [`write_atomic`] that a killed verbatim
+/// left in `dir`. Only call it holding verbatim's write lock: then no other
+/// verbatim is writing one.
+pub fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".verbatim-") && name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The closest existing quote to a mistyped one, for "did you mean …?".
 pub fn closest_quote(store: &Store, wanted: &QuoteRef) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
