@@ -281,3 +281,168 @@ fn sigkill_at_any_moment_leaves_a_sound_repository() {
         "{kills} kills, {finished} after the command had finished, {locks_left} git locks left behind"
     );
 }
+
+/// A record whose line 17 holds a value of the wrong type.
+const BAD_ON_LINE_17: &str = r#"# verbatim quote record; docs/FORMAT.md describes it. Edit with `verbatim revise`.
+schema = 1
+speaker = "S"
+original_lang = "es"
+origin = "own"
+
+[[revision]]
+number = 1
+original = "Sí."
+translation = "Yes."
+author = "Ana Traductora <ana@example.org>"
+at = "2026-01-13T10:00:00Z"
+
+[[review]]
+verdict = "approved"
+reviewer = "Eva Editora <eva@example.org>"
+revision = "one"
+at = "2026-01-13T10:00:00Z"
+digest = "sha256:00"
+"#;
+
+/// Sets up a newsroom with one committed quote `k/q`, breaks it with
+/// `breakage` (committed too, so a refusal can be seen to change nothing),
+/// and returns the environment.
+fn newsroom_with_broken_record(breakage: impl Fn(&TestEnv)) -> TestEnv {
+    let env = TestEnv::new();
+    env.write(
+        "articles/k.md",
+        "She said “Yes.” Translated from Spanish.\n",
+    );
+    env.add_quote("k/q", "Sí.", "Yes.");
+    breakage(&env);
+    env.git(&["add", "-A"]);
+    env.git(&["commit", "-q", "-m", "break it"]);
+    env
+}
+
+#[track_caller]
+fn every_command_refuses(env: &TestEnv, needle: &str) {
+    let before = env.snapshot();
+    for args in [
+        vec!["show", "k/q"],
+        vec!["list"],
+        vec!["approve", "k/q"],
+        vec!["revise", "k/q", "--translation", "Yes!", "--note", "n"],
+    ] {
+        let run = env.run(EVA, &args);
+        run.code(2).stderr_has(needle);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+    }
+    let check = env.run(EVA, &["check"]);
+    check
+        .code(1)
+        .stdout_has("invalid-record")
+        .stdout_has(needle);
+    assert_eq!(env.snapshot(), before, "a refusal changes nothing");
+}
+
+#[test]
+fn a_bad_value_is_named_by_file_and_line() {
+    let env = newsroom_with_broken_record(|env| env.write("translations/k/q.toml", BAD_ON_LINE_17));
+    every_command_refuses(&env, "translations/k/q.toml:17:");
+}
+
+#[test]
+fn a_record_that_is_not_utf8_is_named() {
+    let env = newsroom_with_broken_record(|env| {
+        let mut bytes = env.read("translations/k/q.toml").into_bytes();
+        let at = bytes.iter().position(|b| *b == b'Y').unwrap();
+        bytes[at] = 0xff;
+        std::fs::write(env.root().join("translations/k/q.toml"), bytes).unwrap();
+    });
+    every_command_refuses(&env, "translations/k/q.toml:");
+    env.run(EVA, &["show", "k/q"]).stderr_has("not valid UTF-8");
+}
+
+#[test]
+fn an_empty_record_is_named() {
+    let env = newsroom_with_broken_record(|env| env.write("translations/k/q.toml", ""));
+    every_command_refuses(&env, "translations/k/q.toml:1:1");
+    env.run(EVA, &["show", "k/q"]).stderr_has("is empty");
+}
+
+#[test]
+fn a_directory_where_a_record_belongs_is_named() {
+    let env = newsroom_with_broken_record(|env| {
+        std::fs::remove_file(env.root().join("translations/k/q.toml")).unwrap();
+        env.write("translations/k/q.toml/keep", "");
+    });
+    every_command_refuses(&env, "translations/k/q.toml");
+    env.run(EVA, &["show", "k/q"]).stderr_has("is a directory");
+}
+
+#[test]
+fn a_record_file_with_an_invalid_id_is_named() {
+    let env = newsroom_with_broken_record(|env| {
+        let text = env.read("translations/k/q.toml");
+        env.write("translations/k/Bad_Name.toml", &text);
+    });
+    let before = env.snapshot();
+    env.run(EVA, &["list"])
+        .code(2)
+        .stderr_has("translations/k/Bad_Name.toml");
+    env.run(EVA, &["check", "--format", "json"])
+        .code(1)
+        .stdout_has("invalid-record")
+        .stdout_has("translations/k/Bad_Name.toml");
+    env.run(EVA, &["show", "k/Bad_Name"])
+        .code(2)
+        .stderr_has("not a valid quote id");
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn a_broken_policy_stops_every_command_with_its_line() {
+    let env = TestEnv::new();
+    env.add_quote("k/q", "Sí.", "Yes.");
+    let policy = env
+        .read("verbatim.toml")
+        .replace("required_approvals = 1", "required_approvals = 0");
+    env.write("verbatim.toml", &policy);
+    let line = policy
+        .lines()
+        .position(|l| l.starts_with("required_approvals"))
+        .unwrap()
+        + 1;
+    let before = env.snapshot();
+    for args in [
+        vec!["show", "k/q"],
+        vec!["list"],
+        vec!["approve", "k/q"],
+        vec!["check"],
+    ] {
+        env.run(EVA, &args)
+            .code(2)
+            .stderr_has(&format!("verbatim.toml:{line}"));
+    }
+    env.write("verbatim.toml", &policy.replace("schema = 1", "schema = ["));
+    env.run(EVA, &["check"])
+        .code(2)
+        .stderr_has("verbatim.toml:");
+    env.write("verbatim.toml", &policy);
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn an_article_that_is_not_utf8_stops_check_with_its_place() {
+    let env = TestEnv::new();
+    let mut bytes = "# Title\n\nShe said “Sí”.\nAnd th\u{e9}n: "
+        .as_bytes()
+        .to_vec();
+    bytes.push(0xe9);
+    bytes.extend_from_slice(b" more\n");
+    std::fs::write(env.root().join("articles/x.md"), bytes).unwrap();
+    let col = "And thén: ".chars().count() + 1;
+    env.run(EVA, &["check"])
+        .code(2)
+        .stderr_has(&format!("articles/x.md:4:{col}"))
+        .stderr_has("UTF-8");
+    env.run(EVA, &["check", "x"])
+        .code(2)
+        .stderr_has("articles/x.md:4:");
+}
