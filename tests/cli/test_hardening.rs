@@ -446,3 +446,81 @@ fn an_article_that_is_not_utf8_stops_check_with_its_place() {
         .code(2)
         .stderr_has("articles/x.md:4:");
 }
+
+fn nfd(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().collect()
+}
+
+#[test]
+fn nfc_and_nfd_are_one_text_everywhere() {
+    let env = TestEnv::new();
+    let original = "Está bien, señora; no habrá intervención.";
+    let translation = "It’s fine, ma’am; there will be no intervention.";
+    assert_ne!(nfd(original), original);
+    env.add_quote("a/q", original, translation);
+    env.run(EVA, &["approve", "a/q"]).ok();
+    let before = env.snapshot();
+
+    // revise with the NFD spelling of the same text: nothing to revise.
+    env.run(
+        ANA,
+        &["revise", "a/q", "--original", &nfd(original), "--note", "n"],
+    )
+    .code(2)
+    .stderr_has("nothing to revise");
+    assert_eq!(env.snapshot(), before);
+
+    // The article may quote either form: one text.
+    env.write(
+        "articles/a.md",
+        &format!("She said “{}” Translated from Spanish.\n", nfd(translation)),
+    );
+    env.run(EVA, &["check", "a"]).ok();
+
+    // Translation memory finds the NFC original from its NFD form.
+    let found = env.run(
+        EVA,
+        &["suggest", "--original", &nfd(original), "--format", "json"],
+    );
+    let found = found.json_lines();
+    assert_eq!(found[0]["quote"], "a/q", "{found:?}");
+    assert_eq!(found[0]["similarity"], 1.0, "{found:?}");
+
+    // The same original in another article, in NFD, with the same
+    // translation in NFD: consistent. With another translation: not.
+    env.add_quote("b/q", &nfd(original), &nfd(translation));
+    let lint = env.run(EVA, &["lint", "--format", "json"]);
+    assert!(!lint.stdout.contains("inconsistent"), "{}", lint.stdout);
+    env.add_quote(
+        "c/q",
+        &nfd(original),
+        "It is all right, madam; no intervention.",
+    );
+    env.run(EVA, &["lint", "--format", "json"])
+        .stdout_has("inconsistent");
+}
+
+#[test]
+fn a_typographic_only_revision_keeps_its_approval() {
+    let env = TestEnv::new();
+    env.add_quote("a/q", "No es necesario.", "It's \"not\" necessary.");
+    env.run(EVA, &["approve", "a/q"]).ok();
+    env.run(
+        ANA,
+        &[
+            "revise",
+            "a/q",
+            "--translation",
+            "It’s “not” necessary.",
+            "--note",
+            "curly quotes",
+        ],
+    )
+    .ok();
+    let shown = &env
+        .run(EVA, &["show", "a/q", "--format", "json"])
+        .json_lines()[0];
+    assert_eq!(shown["state"], "approved", "{shown}");
+    assert_eq!(shown["translation"], "It’s “not” necessary.");
+}
