@@ -524,3 +524,214 @@ fn a_typographic_only_revision_keeps_its_approval() {
     assert_eq!(shown["state"], "approved", "{shown}");
     assert_eq!(shown["translation"], "It’s “not” necessary.");
 }
+
+/// Names no command may accept as a slug or id.
+const HOSTILE_NAMES: &[&str] = &[
+    "../x",
+    "..",
+    ".",
+    "/etc/x",
+    "a/b",
+    "a\\b",
+    ".git",
+    ".GIT",
+    "CON",
+    "con",
+    "nul",
+    "com1",
+    "lpt9",
+    "x.",
+    "x ",
+    " x",
+    "x..",
+    "x.toml",
+    "-x",
+    "X",
+    "\u{0430}bc",  // Cyrillic а
+    "ab\u{200B}c", // zero-width space
+    "\u{FF58}",    // fullwidth x
+    "e\u{301}",    // e + combining acute
+    "",
+];
+
+#[test]
+fn hostile_names_are_refused_by_every_command() {
+    let env = TestEnv::new();
+    env.add_quote("ok/q", "Sí.", "Yes.");
+    let long = "a".repeat(300);
+    let mut names: Vec<String> = HOSTILE_NAMES.iter().map(|s| s.to_string()).collect();
+    names.push(long);
+    let before = env.snapshot();
+    for name in &names {
+        let as_slug: Vec<Vec<&str>> = vec![
+            vec!["check", name],
+            vec!["list", name],
+            vec!["status", name],
+            vec!["publish", name, "--dry-run"],
+            vec!["lint", name],
+            vec!["review", name],
+        ];
+        let quote_slug = format!("{name}/q");
+        let quote_id = format!("ok/{name}");
+        let mut runs = as_slug;
+        for q in [&quote_slug, &quote_id] {
+            runs.push(vec![
+                "add",
+                q,
+                "--speaker",
+                "S",
+                "--original",
+                "Sí.",
+                "--translation",
+                "Yes.",
+            ]);
+            runs.push(vec!["revise", q, "--translation", "Yes!", "--note", "n"]);
+            runs.push(vec!["show", q]);
+            runs.push(vec!["approve", q]);
+            runs.push(vec!["request-changes", q, "--comment", "c"]);
+        }
+        for args in runs {
+            let run = env.run(EVA, &args);
+            assert_eq!(run.code, 2, "{args:?} was accepted: {run:?}");
+            assert!(
+                run.stderr.contains("not a valid")
+                    || run.stderr.contains("not a quote reference")
+                    || run.stderr.contains("unexpected argument"),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+    }
+    assert_eq!(env.snapshot(), before);
+}
+
+mod properties {
+    use std::path::{Component, Path};
+
+    use proptest::prelude::*;
+    use verbatim::store::{QuoteRef, Store};
+
+    fn hostile_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9./\\\\ _-]{0,12}",
+            "[a-zA-Z0-9.\\-\u{0}\u{430}\u{FF58}\u{200B}\u{301}/]{0,10}",
+            any::<String>(),
+            prop::sample::select(super::HOSTILE_NAMES).prop_map(String::from),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whatever `SLUG/ID` is accepted names a file two levels inside
+        /// translations/, never elsewhere.
+        #[test]
+        fn accepted_names_stay_inside_translations(slug in hostile_name(), id in hostile_name()) {
+            let Ok(r) = QuoteRef::parse(&format!("{slug}/{id}")) else { return Ok(()); };
+            let rel = Store::record_rel_path(&r);
+            let components: Vec<Component<'_>> = Path::new(&rel).components().collect();
+            prop_assert_eq!(components.len(), 3, "{}", rel);
+            prop_assert!(components.iter().all(|c| matches!(c, Component::Normal(_))), "{}", rel);
+            prop_assert!(!r.slug.eq_ignore_ascii_case(".git"));
+            let root = tempfile::tempdir().unwrap();
+            let path = root.path().join(&rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "").unwrap();
+            let inside = root.path().join("translations").canonicalize().unwrap();
+            prop_assert!(path.canonicalize().unwrap().starts_with(&inside), "{}", rel);
+        }
+
+        /// Extraction never panics, and every quotation's offset, line and
+        /// column agree and lie inside the input (the fuzz target's body).
+        #[test]
+        fn quotation_positions_lie_inside_the_input(source in article_text()) {
+            let article = verbatim::article::extract(&source);
+            for q in &article.quotations {
+                prop_assert!(q.offset < source.len());
+                prop_assert!(source.is_char_boundary(q.offset));
+                prop_assert_eq!((q.line, q.column), position(&source, q.offset));
+            }
+        }
+
+        /// The record parser never panics, and its errors point inside the file.
+        #[test]
+        fn record_parser_errors_point_inside_the_file(bytes in record_bytes()) {
+            let rel = "translations/a/q.toml";
+            match verbatim::store::parse_record(rel, &bytes) {
+                Ok(quote) => {
+                    let text = verbatim::store::serialize_record(&quote);
+                    prop_assert!(verbatim::store::parse_record(rel, text.as_bytes()).is_ok());
+                }
+                Err(e) => {
+                    let lines = bytes.split(|b| *b == b'\n').count();
+                    prop_assert!(e.line >= 1 && e.line <= lines.max(1));
+                    prop_assert!(e.column >= 1);
+                }
+            }
+        }
+    }
+
+    /// Markdown-ish text rich in quote marks, markup and line ends.
+    fn article_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("“".to_string()),
+            Just("”".to_string()),
+            Just("\"".to_string()),
+            Just("«".to_string()),
+            Just("»".to_string()),
+            Just("‘".to_string()),
+            Just("’".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\r".to_string()),
+            Just("\n\n".to_string()),
+            Just("> ".to_string()),
+            Just("*".to_string()),
+            Just("_".to_string()),
+            Just("`".to_string()),
+            Just("```\n".to_string()),
+            Just("---\n".to_string()),
+            Just("[".to_string()),
+            Just("](http://x)".to_string()),
+            Just("<!-- verbatim:ignore \"x\" -->".to_string()),
+            Just("<b>".to_string()),
+            Just("\u{feff}".to_string()),
+            Just("- ".to_string()),
+            Just("| a | b |\n|---|---|\n".to_string()),
+            "[a-zA-Zé ]{1,8}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    /// Record files: real ones cut and spliced, and arbitrary bytes.
+    fn record_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let good = "# c\nschema = 1\nspeaker = \"S\"\noriginal_lang = \"es\"\norigin = \"own\"\n\n[[revision]]\nnumber = 1\noriginal = \"Sí.\"\ntranslation = \"Yes.\"\nauthor = \"A <a@x>\"\nat = \"2026-01-13T10:00:00Z\"\n\n[[review]]\nverdict = \"approved\"\nreviewer = \"E <e@x>\"\nat = \"2026-01-13T10:00:00Z\"\nrevision = 1\ndigest = \"sha256:00\"\n";
+        prop_oneof![
+            (0..good.len(), 0..good.len(), any::<Vec<u8>>()).prop_map(move |(a, b, junk)| {
+                let (a, b) = (a.min(b), a.max(b));
+                let mut v = good.as_bytes()[..a].to_vec();
+                v.extend(junk);
+                v.extend(&good.as_bytes()[b..]);
+                v
+            }),
+            any::<Vec<u8>>(),
+        ]
+    }
+
+    /// Line and column counted independently of the extractor: lines end
+    /// at `\n`, `\r\n` or a lone `\r`; a byte-order mark does not count.
+    fn position(source: &str, offset: usize) -> (usize, usize) {
+        let (mut line, mut column) = (1, 1);
+        for (i, c) in source[..offset].char_indices() {
+            match c {
+                '\n' => (line, column) = (line + 1, 1),
+                '\r' if !source[i + 1..].starts_with('\n') => (line, column) = (line + 1, 1),
+                '\r' => {}
+                '\u{feff}' if i == 0 => {}
+                _ => column += 1,
+            }
+        }
+        (line, column)
+    }
+}
