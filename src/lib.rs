@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod history;
 pub mod interchange;
 pub mod lint;
 pub mod matching;

@@ -49,6 +49,10 @@ pub struct CheckArgs {
     /// Only articles whose file or records differ between REV and the work tree.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Also report every review not introduced by a commit its reviewer
+    /// authored (`unverified-review`); walks each record's history.
+    #[arg(long)]
+    pub verify_history: bool,
 }
 
 /// Runs `check`.
@@ -75,7 +79,10 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError
     } else if args.slugs.is_empty() {
         slugs = newsroom.store.slugs()?;
     }
-    let reports = check_all(&newsroom, &slugs)?;
+    let mut reports = check_all(&newsroom, &slugs)?;
+    if args.verify_history {
+        verify_history(&newsroom, &slugs, &mut reports)?;
+    }
     let text = match args.format {
         CheckFormat::Human => report::human(&reports, ui.color),
         CheckFormat::Json => report::json_lines(&reports),
@@ -137,6 +144,41 @@ pub fn check_all(
         reports.extend(r?);
     }
     Ok(reports)
+}
+
+/// Adds `unverified-review` findings (crate::history) to the reports.
+fn verify_history(
+    newsroom: &Newsroom,
+    slugs: &[String],
+    reports: &mut Vec<ArticleReport>,
+) -> Result<(), CommandError> {
+    for slug in slugs {
+        let (records, _) = crate::check::load_records(&newsroom.store, slug);
+        let found =
+            crate::history::unverified_reviews(&newsroom.repo.git, &newsroom.store, &records)
+                .map_err(|e| CommandError::internal(format!("reading git history: {e}")))?;
+        if found.is_empty() {
+            continue;
+        }
+        let at = match reports.iter().position(|r| &r.slug == slug) {
+            Some(at) => at,
+            None => {
+                reports.push(ArticleReport {
+                    slug: slug.clone(),
+                    file: Store::article_rel_path(slug),
+                    ..ArticleReport::default()
+                });
+                reports.len() - 1
+            }
+        };
+        let report = &mut reports[at];
+        report.findings.extend(found);
+        report
+            .findings
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
+    reports.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(())
 }
 
 /// Slugs whose article file or records differ between `rev` and the work

@@ -735,3 +735,65 @@ mod properties {
         (line, column)
     }
 }
+
+#[test]
+fn verify_history_reports_sign_offs_nobody_committed() {
+    let env = TestEnv::new();
+    env.write(
+        "articles/a.md",
+        "She said “Yes.” Translated from Spanish.\n",
+    );
+    env.add_quote("a/yes", "Sí.", "Yes.");
+    env.add_quote("a/no", "No.", "No.");
+    env.run(EVA, &["approve", "a/yes"]).ok();
+    env.git(&["add", "articles/a.md"]);
+    env.git(&["commit", "-q", "-m", "article"]);
+    env.run(EVA, &["check", "--verify-history"]).ok();
+
+    // Ana types Luis's approval into the record herself and commits it.
+    let forged = env.read("translations/a/yes.toml");
+    let review = &forged[forged.find("[[review]]").unwrap()..];
+    let review = review
+        .replace(
+            "Eva Editora <eva@example.org>",
+            "Luis Editor <luis@example.org>",
+        )
+        .replace("2026-01-13T10:00:00Z", "2026-01-13T11:00:00Z");
+    env.write("translations/a/yes.toml", &format!("{forged}\n{review}"));
+    let line = env
+        .read("translations/a/yes.toml")
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "[[review]]")
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    env.git(&["commit", "-q", "-am", "approve"]);
+    env.run(EVA, &["check"]).ok();
+    let run = env.run(EVA, &["check", "--verify-history", "--format", "json"]);
+    run.code(1);
+    let findings: Vec<_> = run
+        .json_lines()
+        .into_iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["code"], "unverified-review");
+    assert_eq!(findings[0]["severity"], "error");
+    assert_eq!(findings[0]["file"], "translations/a/yes.toml");
+    assert_eq!(findings[0]["line"], line);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Luis Editor") && message.contains("ana@example.org"),
+        "{message}"
+    );
+
+    // An approval written with --no-commit is in no commit yet.
+    env.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    env.run(EVA, &["approve", "a/no", "--no-commit"]).ok();
+    env.run(EVA, &["check", "--verify-history"])
+        .code(1)
+        .stdout_has("unverified-review")
+        .stdout_has("in no commit");
+}
