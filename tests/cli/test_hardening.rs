@@ -797,3 +797,97 @@ fn verify_history_reports_sign_offs_nobody_committed() {
         .stdout_has("unverified-review")
         .stdout_has("in no commit");
 }
+
+/// Runs `verbatim check` with at most 2 GiB of address space and returns
+/// the run and how long it took.
+fn bounded_check(env: &TestEnv, slug: &str) -> (crate::common::Run, Duration) {
+    let started = std::time::Instant::now();
+    let sandboxed = env.command(EVA);
+    let out = std::process::Command::new("sh")
+        .env_clear()
+        .envs(sandboxed.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env("VERBATIM_BIN", env!("CARGO_BIN_EXE_verbatim"))
+        .current_dir(env.root())
+        .args([
+            "-c",
+            "ulimit -v 2097152 && exec \"$VERBATIM_BIN\" check \"$1\"",
+            "sh",
+            slug,
+        ])
+        .output()
+        .unwrap();
+    let run = crate::common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    (run, started.elapsed())
+}
+
+#[test]
+fn an_article_past_the_size_limit_is_refused_at_once() {
+    let env = TestEnv::new();
+    let file = std::fs::File::create(env.root().join("articles/big.md")).unwrap();
+    file.set_len(100 * 1024 * 1024).unwrap(); // 100 MiB, sparse
+    let (run, took) = bounded_check(&env, "big");
+    run.code(2)
+        .stderr_has("articles/big.md")
+        .stderr_has("larger than 67108864 bytes");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn a_million_character_line_and_deep_nesting_stay_bounded() {
+    let env = TestEnv::new();
+    env.add_quote("deep/q", "Sí.", "Yes.");
+    let words = "word ".repeat(200_000);
+    let cases = [
+        (
+            "line",
+            format!("She said “Yes.” {words}“{words}” and “Yes.”\n"),
+        ),
+        ("quotes", format!("{}“Yes.”\n", ">".repeat(10_000))),
+        ("spaced-quotes", format!("{}“Yes.”\n", "> ".repeat(10_000))),
+        (
+            "emphasis",
+            format!("{}“Yes.”{}\n", "*".repeat(10_000), "*".repeat(10_000)),
+        ),
+        (
+            "underscores",
+            format!("{}“Yes.”{}\n", "_".repeat(10_000), "_".repeat(10_000)),
+        ),
+        (
+            "brackets",
+            format!("{}“Yes.”{}\n", "[".repeat(10_000), "](x)".repeat(10_000)),
+        ),
+        (
+            "parens",
+            format!("[a]{}“Yes.”{}\n", "(".repeat(10_000), ")".repeat(10_000)),
+        ),
+        ("lists", format!("{}“Yes.”\n", "- ".repeat(10_000))),
+        ("ordered-lists", format!("{}“Yes.”\n", "1. ".repeat(10_000))),
+        (
+            "curly",
+            format!("{}Yes.{}\n", "“".repeat(10_000), "”".repeat(10_000)),
+        ),
+        (
+            "html",
+            format!("{}“Yes.”{}\n", "<b>".repeat(10_000), "</b>".repeat(10_000)),
+        ),
+    ];
+    for (name, text) in cases {
+        env.write(
+            "articles/deep.md",
+            &format!("Translated from Spanish.\n\n{text}"),
+        );
+        let (run, took) = bounded_check(&env, "deep");
+        assert!(run.code == 0 || run.code == 1, "{name}: {run:?}");
+        assert!(
+            !run.stderr.contains("panicked") && !run.stderr.contains("overflow"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(took < Duration::from_secs(60), "{name} took {took:?}");
+        eprintln!("{name}: exit {} in {took:?}", run.code);
+    }
+}
