@@ -891,3 +891,21 @@ fn a_million_character_line_and_deep_nesting_stay_bounded() {
         eprintln!("{name}: exit {} in {took:?}", run.code);
     }
 }
+
+#[test]
+fn a_record_past_the_size_limit_is_refused_by_path() {
+    let env = newsroom_with_broken_record(|env| {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(env.root().join("translations/k/q.toml"))
+            .unwrap();
+        file.set_len(17 * 1024 * 1024).unwrap(); // zeros after the record
+    });
+    env.run(EVA, &["show", "k/q"])
+        .code(2)
+        .stderr_has("translations/k/q.toml")
+        .stderr_has("larger than 16777216 bytes");
+    env.run(EVA, &["check"])
+        .code(1)
+        .stdout_has("invalid-record");
+}
