@@ -18,6 +18,7 @@ pub mod newsroom;
 pub mod policy;
 pub mod progress;
 pub mod prompt;
+pub mod provenance;
 pub mod publication;
 pub mod publishing;
 pub mod quality;

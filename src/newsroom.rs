@@ -67,6 +67,7 @@ impl Newsroom {
         let mut slot = self.lock.borrow_mut();
         if slot.is_none() {
             *slot = Some(self.repo.lock()?);
+            self.repo.recover_interrupted_commit()?;
         }
         Ok(())
     }
@@ -131,6 +132,11 @@ impl Newsroom {
                 }
             }
         };
+        for (rel, _) in changes {
+            if let Some(dir) = self.store.abs(rel).parent() {
+                crate::store::remove_stale_temp_files(dir);
+            }
+        }
         for (rel, bytes) in changes {
             if let Err(e) = crate::store::write_atomic(&self.store.abs(rel), bytes) {
                 restore(&before);

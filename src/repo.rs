@@ -111,6 +111,37 @@ pub fn identity_of(config: &git2::Config) -> Result<Person, RepoError> {
     })
 }
 
+/// File in `.git/` that exists while verbatim commits: if verbatim is
+/// killed while git2 holds `index.lock` or a ref's lock, the lock stays
+/// behind, and this file lets the next verbatim say who left it. verbatim
+/// still never deletes git's locks (docs/SECURITY.md).
+pub const COMMIT_MARKER: &str = "verbatim-committing";
+
+/// Removes the commit marker when the commit is done (or failed cleanly).
+struct CommitMarker(PathBuf);
+
+impl CommitMarker {
+    /// Writes the marker: the process id, then the paths being committed.
+    fn set(git_dir: &Path, paths: &[String]) -> CommitMarker {
+        let path = git_dir.join(COMMIT_MARKER);
+        let mut text = format!("{}\n", std::process::id());
+        for p in paths {
+            text.push_str(p);
+            text.push('\n');
+        }
+        // Best effort: the marker only improves an error message and lets
+        // the next verbatim finish the index update.
+        let _ = std::fs::write(&path, text);
+        CommitMarker(path)
+    }
+}
+
+impl Drop for CommitMarker {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Holds verbatim's own lock for the duration of a changing command: two
 /// verbatim processes never write the same repository at once. The OS
 /// releases it when the process ends, even when killed.
@@ -177,6 +208,53 @@ impl Repo {
         }
     }
 
+    /// Finishes the work of a verbatim killed while committing, once its
+    /// marker is found and git's locks are gone (the user removed the one
+    /// it left): the index entries of the paths it was committing are set
+    /// to the work tree where the work tree matches HEAD, as the commit
+    /// would have left them. Call it holding the write lock, so that the
+    /// marker's writer is known to be dead.
+    pub fn recover_interrupted_commit(&self) -> Result<(), RepoError> {
+        let marker = self.git.path().join(COMMIT_MARKER);
+        let Ok(text) = std::fs::read_to_string(&marker) else {
+            return Ok(());
+        };
+        if self.check_git_locks().is_err() {
+            // The next commit names the lock and says who left it.
+            return Ok(());
+        }
+        let mut index = self.git.index()?;
+        for rel in text.lines().skip(1) {
+            let p = Path::new(rel);
+            if rel.is_empty()
+                || !p
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+            {
+                continue;
+            }
+            let abs = self.root.join(rel);
+            let at_head = self.blob_at_head(rel)?;
+            let in_work_tree = if abs.is_file() {
+                Some(Oid::hash_file(git2::ObjectType::Blob, &abs)?)
+            } else {
+                None
+            };
+            if at_head != in_work_tree {
+                continue;
+            }
+            match in_work_tree {
+                Some(_) => index.add_path(p)?,
+                None => {
+                    let _ = index.remove_path(p);
+                }
+            }
+        }
+        index.write()?;
+        let _ = std::fs::remove_file(&marker);
+        Ok(())
+    }
+
     /// Refuses to go on when git's own locks are held (a running git, or
     /// one that crashed): verbatim never deletes them.
     pub fn check_git_locks(&self) -> Result<(), RepoError> {
@@ -189,11 +267,19 @@ impl Repo {
         {
             locks.push(self.git.path().join(format!("{target}.lock")));
         }
+        let killed_verbatim = self.git.path().join(COMMIT_MARKER).exists();
         for lock in locks {
             if lock.exists() {
+                let what = if killed_verbatim {
+                    "a verbatim was killed while committing and left git's lock behind \
+                     (.git/verbatim-committing says so), or git is running; \
+                     verbatim never deletes git's locks: if no git command is running, delete it"
+                } else {
+                    "git is running, or a git command crashed and left it behind"
+                };
                 return Err(RepoError::Locked {
                     path: lock.display().to_string(),
-                    what: "git is running, or a git command crashed and left it behind".into(),
+                    what: what.into(),
                 });
             }
         }
@@ -227,6 +313,7 @@ impl Repo {
         when: &Moment,
     ) -> Result<Oid, RepoError> {
         self.check_git_locks()?;
+        let _marker = CommitMarker::set(self.git.path(), paths);
         let git = &self.git;
         let head = match git.head() {
             Ok(head) => Some(head.peel_to_commit()?),

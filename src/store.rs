@@ -105,6 +105,16 @@ fn valid_name(s: &str, max: usize) -> bool {
         && bytes
             .iter()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && !is_device_name(s)
+}
+
+/// Names Windows reserves for devices in every folder (`con`, `nul`,
+/// `com1`…): a newsroom cloned there could not hold such a file.
+fn is_device_name(s: &str) -> bool {
+    matches!(s, "con" | "prn" | "aux" | "nul")
+        || (s.len() == 4
+            && (s.starts_with("com") || s.starts_with("lpt"))
+            && s.as_bytes()[3].is_ascii_digit())
 }
 
 /// Checks an article slug: `[a-z0-9][a-z0-9-]{0,127}`.
@@ -113,7 +123,7 @@ pub fn validate_slug(s: &str) -> Result<(), StoreError> {
         Ok(())
     } else {
         Err(StoreError::BadName(format!(
-            "`{}` is not a valid article slug: use 1 to 128 lowercase letters, digits and dashes, starting with a letter or digit",
+            "`{}` is not a valid article slug: use 1 to 128 lowercase letters, digits and dashes, starting with a letter or digit (not a device name like `con` or `nul`)",
             crate::render::sanitize_inline(&truncate(s, 80))
         )))
     }
@@ -125,7 +135,7 @@ pub fn validate_id(s: &str) -> Result<(), StoreError> {
         Ok(())
     } else {
         Err(StoreError::BadName(format!(
-            "`{}` is not a valid quote id: use 1 to 64 lowercase letters, digits and dashes, starting with a letter or digit",
+            "`{}` is not a valid quote id: use 1 to 64 lowercase letters, digits and dashes, starting with a letter or digit (not a device name like `con` or `nul`)",
             crate::render::sanitize_inline(&truncate(s, 80))
         )))
     }
@@ -470,6 +480,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Removes the temporary files of [`write_atomic`] that a killed verbatim
+/// left in `dir`. Only call it holding verbatim's write lock: then no other
+/// verbatim is writing one.
+pub fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".verbatim-") && name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The closest existing quote to a mistyped one, for "did you mean …?".
 pub fn closest_quote(store: &Store, wanted: &QuoteRef) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
@@ -539,6 +565,10 @@ mod tests {
             "a b",
             &"a".repeat(129),
             "é",
+            "con",
+            "nul",
+            "com1",
+            "lpt9",
         ] {
             assert!(validate_slug(bad).is_err(), "{bad}");
         }

@@ -76,12 +76,20 @@ pub struct AddArgs {
 pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> {
     let r = QuoteRef::parse(&args.quote)?;
     let newsroom = Newsroom::open_for_change(dir)?;
-    if newsroom.store.exists(&r) {
-        return Err(StoreError::Exists {
-            quote: r.to_string(),
+    let rel = Store::record_rel_path(&r);
+    // A record on disk that no commit holds was left by an `add` killed
+    // between its write and its commit: rerunning the same `add` commits it.
+    let leftover = if newsroom.store.exists(&r) {
+        if newsroom.repo.blob_at_head(&rel)?.is_some() {
+            return Err(StoreError::Exists {
+                quote: r.to_string(),
+            }
+            .into());
         }
-        .into());
-    }
+        Some(newsroom.store.load(&r)?)
+    } else {
+        None
+    };
     let mut stdin_taken = false;
     let mut take = |field: &str, v: &Option<String>| -> Result<Option<String>, CommandError> {
         v.as_deref()
@@ -193,7 +201,23 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> 
         }],
         reviews: Vec::new(),
     };
-    let rel = Store::record_rel_path(&r);
+    let quote = match leftover {
+        Some(existing) if same_but_for_time(&existing, &quote) => {
+            ui.status(format!(
+                "{rel} was written by an interrupted `verbatim add` and never committed; committing it now"
+            ));
+            existing
+        }
+        Some(_) => {
+            return Err(CommandError::usage(format!(
+                "quote {r} already exists: {rel} is in the work tree but in no commit, and differs from what this add would record"
+            ))
+            .with_hint(format!(
+                "check it with `verbatim show {r}`; keep it with `git add {rel} && git commit`, or delete the file and add again"
+            )));
+        }
+        None => quote,
+    };
     let changes = vec![(rel.clone(), serialize_record(&quote).into_bytes())];
     let msg = commit_message(
         "add",
@@ -215,6 +239,16 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &AddArgs) -> Result<u8, CommandError> 
         ));
     }
     Ok(0)
+}
+
+/// Whether two first revisions record the same thing, whenever they were
+/// written.
+fn same_but_for_time(a: &Quote, b: &Quote) -> bool {
+    let mut a = a.clone();
+    if let (Some(ra), Some(rb)) = (a.revisions.first_mut(), b.revisions.first()) {
+        ra.at.clone_from(&rb.at);
+    }
+    a == *b
 }
 
 /// Approved translations of originals like `original`, as similar as the

@@ -134,16 +134,39 @@ fn verdict(
         signer.sign_review(&r.to_string(), review)?;
     }
     let number = quote.current().number;
+    let action = match verdict {
+        Verdict::Approved => "approve",
+        Verdict::ChangesRequested => "request-changes",
+    };
     if !changed {
+        if !no_commit && approval_left_uncommitted(&newsroom, &r, &quote, &reviewer)? {
+            // An `approve` killed between its write and its commit: the
+            // rerun finishes it.
+            let msg = commit_message(
+                action,
+                &format!("{action} {r} (revision {number})"),
+                None,
+                &[r.to_string()],
+            );
+            let rel = Store::record_rel_path(&r);
+            let bytes = serialize_record(&quote).into_bytes();
+            newsroom.write_and_commit(
+                &vec![(rel.clone(), bytes)],
+                &msg,
+                &reviewer,
+                &moment,
+                false,
+            )?;
+            ui.status(format!(
+                "Your approval of revision {number} of {r} was written by an interrupted verbatim but never committed; committed it now."
+            ));
+            return Ok(0);
+        }
         ui.status(format!(
             "You already approved revision {number} of {r}; nothing to do."
         ));
         return Ok(0);
     }
-    let action = match verdict {
-        Verdict::Approved => "approve",
-        Verdict::ChangesRequested => "request-changes",
-    };
     let changes = vec![(
         Store::record_rel_path(&r),
         serialize_record(&quote).into_bytes(),
@@ -193,4 +216,31 @@ pub fn signer_for(
         .config()
         .map_err(|e| CommandError::internal(format!("cannot read git config: {e}")))?;
     Ok(Some(crate::signing::Signer::from_git_config(&config)?))
+}
+
+/// Whether the work tree's record differs from HEAD's by exactly one more
+/// review, the newest, by `reviewer`: the trace of a verdict written and
+/// never committed.
+fn approval_left_uncommitted(
+    newsroom: &Newsroom,
+    r: &QuoteRef,
+    quote: &crate::quote::Quote,
+    reviewer: &crate::quote::Person,
+) -> Result<bool, CommandError> {
+    let rel = Store::record_rel_path(r);
+    let Some(blob) = newsroom.repo.blob_at_head(&rel)? else {
+        return Ok(false);
+    };
+    let Ok(blob) = newsroom.repo.git.find_blob(blob) else {
+        return Ok(false);
+    };
+    let Ok(committed) = crate::store::parse_record(&rel, blob.content()) else {
+        return Ok(false);
+    };
+    let mut without_newest = quote.clone();
+    let newest = without_newest.reviews.pop();
+    Ok(
+        newest.is_some_and(|review| review.reviewer.same_as(reviewer))
+            && without_newest == committed,
+    )
 }

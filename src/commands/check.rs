@@ -54,6 +54,10 @@ pub struct CheckArgs {
     /// so that a change can't trust its own keys. In CI: `--trust origin/main`.
     #[arg(long, value_name = "REV")]
     pub trust: Option<String>,
+    /// Also report every review not introduced by a commit its reviewer
+    /// authored (`unverified-review`); walks each record's history.
+    #[arg(long)]
+    pub verify_history: bool,
 }
 
 /// Runs `check`.
@@ -84,8 +88,11 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError
         slugs = newsroom.store.slugs()?;
     }
     let progress = crate::progress::Progress::new(slugs.len(), "articles", ui.quiet);
-    let reports = check_all(&newsroom, &slugs, &progress)?;
+    let mut reports = check_all(&newsroom, &slugs, &progress)?;
     progress.finish();
+    if args.verify_history {
+        verify_history(&newsroom, &slugs, &mut reports)?;
+    }
     let text = match args.format {
         CheckFormat::Human => report::human(&reports, ui.color),
         CheckFormat::Json => report::json_lines(&reports),
@@ -149,6 +156,41 @@ pub fn check_all(
         reports.extend(r?);
     }
     Ok(reports)
+}
+
+/// Adds `unverified-review` findings (crate::provenance) to the reports.
+fn verify_history(
+    newsroom: &Newsroom,
+    slugs: &[String],
+    reports: &mut Vec<ArticleReport>,
+) -> Result<(), CommandError> {
+    for slug in slugs {
+        let (records, _) = crate::check::load_records(&newsroom.store, slug);
+        let found =
+            crate::provenance::unverified_reviews(&newsroom.repo.git, &newsroom.store, &records)
+                .map_err(|e| CommandError::internal(format!("reading git history: {e}")))?;
+        if found.is_empty() {
+            continue;
+        }
+        let at = match reports.iter().position(|r| &r.slug == slug) {
+            Some(at) => at,
+            None => {
+                reports.push(ArticleReport {
+                    slug: slug.clone(),
+                    file: Store::article_rel_path(slug),
+                    ..ArticleReport::default()
+                });
+                reports.len() - 1
+            }
+        };
+        let report = &mut reports[at];
+        report.findings.extend(found);
+        report
+            .findings
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
+    reports.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(())
 }
 
 /// Slugs whose article file or records differ between `rev` and the work

@@ -59,6 +59,13 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ListArgs) -> Result<u8, CommandError>
     for slug in &slugs {
         let latest = newsroom.latest_publication(slug)?;
         for id in newsroom.store.record_ids(slug)? {
+            if crate::store::validate_id(&id).is_err() {
+                return Err(CommandError::usage(format!(
+                    "translations/{slug}/{}.toml: `{}` is not a valid quote id; rename the file",
+                    crate::render::sanitize_inline(&id),
+                    crate::render::sanitize_inline(&id)
+                )));
+            }
             let r = QuoteRef {
                 slug: slug.clone(),
                 id,

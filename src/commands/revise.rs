@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use clap::Args;
+use unicode_normalization::UnicodeNormalization;
 
 use super::{check_text, text_arg};
 use crate::error::CommandError;
@@ -84,6 +85,17 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &ReviseArgs) -> Result<u8, CommandErro
     if new_original == current.original && new_translation == current.translation {
         return Err(CommandError::usage(format!(
             "the text given is exactly revision {} of {r}; nothing to revise",
+            current.number
+        )));
+    }
+    // NFC and NFD spell one text: a "revision" that only changes the
+    // Unicode normalisation form would change nothing a reader sees.
+    let nfc = |t: &str| t.nfc().collect::<String>();
+    if nfc(&new_original) == nfc(&current.original)
+        && new_translation.as_deref().map(nfc) == current.translation.as_deref().map(nfc)
+    {
+        return Err(CommandError::usage(format!(
+            "the text given is revision {} of {r} in another Unicode normalisation form (NFC/NFD); nothing to revise",
             current.number
         )));
     }
