@@ -3,6 +3,7 @@
 
 mod common;
 
+mod test_bench;
 mod test_check;
 mod test_ecosystem;
 mod test_foundation;
