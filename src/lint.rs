@@ -1517,6 +1517,16 @@ fn folded_phrase(s: &str) -> String {
     p
 }
 
+/// [`BUILTIN_RENDERINGS`] folded once per process, not once per record:
+/// `check` lints every record, and folding the table dominated its time.
+static BUILTIN_FOLDED: std::sync::LazyLock<Vec<(String, String)>> =
+    std::sync::LazyLock::new(|| {
+        BUILTIN_RENDERINGS
+            .iter()
+            .map(|(a, b)| (folded_phrase(a), folded_phrase(b)))
+            .collect()
+    });
+
 fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
     let chars: Vec<char> = original.chars().collect();
     let words: Vec<NameWord> = word_spans(&chars)
@@ -1534,15 +1544,12 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
         .collect();
     let tr_phrase = folded_phrase(translation);
     let tr_words: BTreeSet<String> = folded_words(translation).into_iter().collect();
-    let renderings: Vec<(String, String)> = BUILTIN_RENDERINGS
+    let own: Vec<(String, String)> = opts
+        .known_renderings
         .iter()
         .map(|(a, b)| (folded_phrase(a), folded_phrase(b)))
-        .chain(
-            opts.known_renderings
-                .iter()
-                .map(|(a, b)| (folded_phrase(a), folded_phrase(b))),
-        )
         .collect();
+    let renderings = || BUILTIN_FOLDED.iter().chain(&own);
 
     let mut reported = BTreeSet::new();
     let mut i = 0;
@@ -1629,7 +1636,7 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
             continue;
         }
         // 2. a known rendering of (part of) the name is present
-        if renderings.iter().any(|(from, to)| {
+        if renderings().any(|(from, to)| {
             name_phrase.contains(from.as_str())
                 && (tr_phrase.contains(to.as_str())
                     || to.split_whitespace().all(|w| word_present(w, &tr_words)))
