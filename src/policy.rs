@@ -326,11 +326,27 @@ impl Policy {
     }
 
     /// The compiled disclosure pattern.
+    ///
+    /// `check` asks for it once per article; compiling it dominated small
+    /// articles, so each thread keeps the last pattern it compiled.
     pub fn disclosure_regex(&self) -> Result<regex::Regex, regex::Error> {
-        regex::RegexBuilder::new(&self.disclosure)
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(String, regex::Regex)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        if let Some(re) = LAST.with_borrow(|last| {
+            last.as_ref()
+                .filter(|(pattern, _)| *pattern == self.disclosure)
+                .map(|(_, re)| re.clone())
+        }) {
+            return Ok(re);
+        }
+        let re = regex::RegexBuilder::new(&self.disclosure)
             .case_insensitive(true)
             .size_limit(1 << 20)
-            .build()
+            .build()?;
+        LAST.set(Some((self.disclosure.clone(), re.clone())));
+        Ok(re)
     }
 }
 
