@@ -358,6 +358,7 @@ pub fn check_loaded(
         })
         .collect();
     let mut used = vec![false; records.len()];
+    let mut cache = matching::NormCache::default();
     let mut translated_quoted = false;
     for quotation in &extracted.quotations {
         let result = check_quotation(
@@ -366,6 +367,7 @@ pub fn check_loaded(
             records,
             &states,
             &candidates,
+            &mut cache,
             &file,
             &mut report.findings,
         );
@@ -415,6 +417,7 @@ fn check_quotation(
     records: &[(QuoteRef, Quote)],
     states: &[State],
     candidates: &[Candidate],
+    cache: &mut matching::NormCache,
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> (QuotationResult, Option<usize>, Option<Side>) {
@@ -456,7 +459,7 @@ fn check_quotation(
         result.status = "exempt";
         return (result, None, None);
     }
-    match matching::match_quotation(&quotation.text, candidates) {
+    match matching::match_quotation_cached(&quotation.text, candidates, cache) {
         Match::Exact { index, side } => {
             let (r, q) = &records[index];
             let state = states[index];

@@ -810,13 +810,32 @@ fn sides<'a>(c: &Candidate<'a>) -> impl Iterator<Item = (Side, &'a str)> {
 ///     == Match::Exact { index: 0, side: Side::Translation }
 /// ```
 pub fn match_quotation(quotation: &str, candidates: &[Candidate<'_>]) -> Match {
+    match_quotation_cached(quotation, candidates, &mut NormCache::default())
+}
+
+/// Normalised record texts, computed at most once each and kept across the
+/// quotations of one article. A cache belongs to one candidate list: use a
+/// fresh one for another.
+#[derive(Debug, Default)]
+pub struct NormCache(Vec<Option<String>>);
+
+/// [`match_quotation`] with the candidates' normalised texts kept in
+/// `cache` between calls, so an article's records are normalised once, not
+/// once per quotation.
+pub fn match_quotation_cached(
+    quotation: &str,
+    candidates: &[Candidate<'_>],
+    cache: &mut NormCache,
+) -> Match {
     let norm = normalize(quotation);
     let q = Quotation::parse(&norm);
     if q.total == 0 {
         return Match::None;
     }
-    // Normalised record texts, computed at most once each.
-    let mut cache: Vec<Option<String>> = vec![None; candidates.len() * 2];
+    let cache = &mut cache.0;
+    if cache.len() < candidates.len() * 2 {
+        cache.resize(candidates.len() * 2, None);
+    }
     let slot = |index: usize, side: Side| 2 * index + usize::from(side == Side::Original);
     for (index, c) in candidates.iter().enumerate() {
         for (side, text) in sides(c) {
