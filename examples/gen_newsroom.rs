@@ -306,7 +306,7 @@ fn article_text(rng: &mut Rng, slug: &str, quotes: &[(String, Quote)]) -> String
 /// Generates the newsroom.
 pub fn generate(opts: &GenOptions) -> Result<GenSummary, Box<dyn Error>> {
     let pairs = corpus_pairs(&opts.corpus)?;
-    let mut rng = Rng(opts.seed ^ 0x5EED_0F_7E57);
+    let mut rng = Rng(opts.seed ^ 0x005E_ED0F_7E57);
     let mut clock = 0u64;
     std::fs::create_dir_all(&opts.out)?;
     let git = Repository::init(&opts.out)?;

@@ -411,6 +411,9 @@ pub fn check_loaded(
 
 /// Matches one quotation; returns its result, the record index it matched
 /// (exactly or as drift), and the side matched.
+// The article's state is passed piecewise, as before the normalisation cache
+// joined it; a struct for one private call would only rename the problem.
+#[allow(clippy::too_many_arguments)]
 fn check_quotation(
     quotation: &Quotation,
     exempt: &[String],
