@@ -363,11 +363,13 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<Quote, RecordError> {
             "has no [[revision]]; a record needs at least one".into(),
         ));
     }
+    // Where a table starts is looked up only for an error: finding it for
+    // every table made a record with a long history quadratic to read.
     for (i, rev) in quote.revisions.iter().enumerate() {
-        let at = find_table(text, "revision", i);
+        let at = || find_table(text, "revision", i);
         if rev.number as usize != i + 1 {
             return Err(err_at(
-                at,
+                at(),
                 text,
                 format!(
                     "revision {} is listed where revision {} belongs: revisions are numbered 1, 2, 3… in order",
@@ -378,7 +380,7 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<Quote, RecordError> {
         }
         if rev.original.trim().is_empty() {
             return Err(err_at(
-                at,
+                at(),
                 text,
                 format!("revision {} has an empty original", rev.number),
             ));
@@ -389,17 +391,17 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<Quote, RecordError> {
             .is_some_and(|t| t.trim().is_empty())
         {
             return Err(err_at(
-                at,
+                at(),
                 text,
                 format!("revision {} has an empty translation", rev.number),
             ));
         }
     }
     for (i, review) in quote.reviews.iter().enumerate() {
-        let at = find_table(text, "review", i);
+        let at = || find_table(text, "review", i);
         if quote.revision(review.revision).is_none() {
             return Err(err_at(
-                at,
+                at(),
                 text,
                 format!(
                     "review {} names revision {}, which does not exist",
@@ -410,7 +412,7 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<Quote, RecordError> {
         }
         if !review.digest.starts_with("sha256:") {
             return Err(err_at(
-                at,
+                at(),
                 text,
                 format!("review {} has a digest that is not `sha256:…`", i + 1),
             ));
