@@ -88,6 +88,11 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError
         slugs = newsroom.store.slugs()?;
     }
     let progress = crate::progress::Progress::new(slugs.len(), "articles", ui.quiet);
+    if args.format != CheckFormat::Junit && !args.verify_history {
+        let code = run_streaming(ui, &newsroom, &slugs, args.format, &progress);
+        progress.finish();
+        return code;
+    }
     let mut reports = check_all(&newsroom, &slugs, &progress)?;
     progress.finish();
     if args.verify_history {
@@ -106,6 +111,43 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &CheckArgs) -> Result<u8, CommandError
         ui.out().write_all(text.as_bytes())?;
     }
     let errors: usize = reports.iter().map(ArticleReport::errors).sum();
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// Articles checked, and their reports held, at a time by the streaming
+/// formats: memory stays bounded however large the newsroom.
+const BATCH: usize = 2048;
+
+/// `check` in the formats that are a concatenation of per-article output
+/// (human, JSON Lines, GitHub), without `--verify-history` (which amends
+/// the reports after the fact): batch by batch, printed in slug order, the
+/// human summary last. The output is the same as rendering all at once.
+fn run_streaming(
+    ui: &mut Ui,
+    newsroom: &Newsroom,
+    slugs: &[String],
+    format: CheckFormat,
+    progress: &crate::progress::Progress,
+) -> Result<u8, CommandError> {
+    let (mut errors, mut warnings, mut articles, mut quotations) = (0, 0, 0, 0);
+    for batch in slugs.chunks(BATCH) {
+        let reports = check_all(newsroom, batch, progress)?;
+        errors += reports.iter().map(ArticleReport::errors).sum::<usize>();
+        warnings += reports.iter().map(ArticleReport::warnings).sum::<usize>();
+        articles += reports.len();
+        quotations += reports.iter().map(|r| r.quotations.len()).sum::<usize>();
+        let text = match format {
+            CheckFormat::Json => report::json_lines(&reports),
+            CheckFormat::Github => report::github(&reports),
+            _ => report::human_sections(&reports, ui.color),
+        };
+        ui.out().write_all(text.as_bytes())?;
+    }
+    // --quiet keeps a clean run silent, as when the report was one string.
+    if format == CheckFormat::Human && !(ui.quiet && errors + warnings == 0) {
+        let summary = report::human_summary(errors, warnings, articles, quotations, ui.color);
+        ui.out().write_all(summary.as_bytes())?;
+    }
     Ok(if errors > 0 { 1 } else { 0 })
 }
 

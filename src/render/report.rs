@@ -10,19 +10,35 @@ use crate::check::{ArticleReport, Finding, Severity};
 /// `file:line:column: severity[code]: message`, drift with its word diff,
 /// then a summary line.
 pub fn human(reports: &[ArticleReport], color: bool) -> String {
-    let paint = |style: Style, text: &str| {
-        if color {
-            style.force_styling(true).apply_to(text).to_string()
-        } else {
-            text.to_string()
-        }
-    };
+    let mut out = human_sections(reports, color);
+    let quotations = reports.iter().map(|r| r.quotations.len()).sum();
+    let errors = reports.iter().map(ArticleReport::errors).sum();
+    let warnings = reports.iter().map(ArticleReport::warnings).sum();
+    out.push_str(&human_summary(
+        errors,
+        warnings,
+        reports.len(),
+        quotations,
+        color,
+    ));
+    out
+}
+
+fn paint(color: bool, style: Style, text: &str) -> String {
+    if color {
+        style.force_styling(true).apply_to(text).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The findings part of [`human`]: one section per article with findings.
+/// `check` prints it batch by batch, so that it need not hold every
+/// article's report at once.
+pub fn human_sections(reports: &[ArticleReport], color: bool) -> String {
+    let paint = |style: Style, text: &str| paint(color, style, text);
     let mut out = String::new();
-    let (mut errors, mut warnings, mut quotations) = (0, 0, 0);
     for report in reports {
-        quotations += report.quotations.len();
-        errors += report.errors();
-        warnings += report.warnings();
         if report.findings.is_empty() {
             continue;
         }
@@ -52,7 +68,19 @@ pub fn human(reports: &[ArticleReport], color: bool) -> String {
         }
         out.push('\n');
     }
-    let articles = reports.len();
+    out
+}
+
+/// The last line of [`human`]: the totals.
+pub fn human_summary(
+    errors: usize,
+    warnings: usize,
+    articles: usize,
+    quotations: usize,
+    color: bool,
+) -> String {
+    let paint = |style: Style, text: &str| paint(color, style, text);
+    let mut out = String::new();
     let summary = format!(
         "{} error{}, {} warning{} in {articles} article{} ({quotations} quotation{} checked)",
         errors,
