@@ -241,6 +241,7 @@ fn approve(quote: &mut Quote, clock: &mut u64) {
         revision: current.number,
         digest: digest(&current.original, current.translation.as_deref()),
         comment: None,
+        signature: None,
     };
     quote.reviews.push(review);
 }
