@@ -77,12 +77,26 @@ fn walk_file_changes(
     let mut walk = repo.revwalk()?;
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
     walk.push(head)?;
+    // Walking newest first, a commit's parent is usually the next commit:
+    // remember each tree's blob so every tree is searched once.
+    let mut blobs: HashMap<Oid, Option<Oid>> = HashMap::new();
+    let mut blob_of = |tree: Oid| -> Result<Option<Oid>, HistoryError> {
+        if let Some(b) = blobs.get(&tree) {
+            return Ok(*b);
+        }
+        let b = blob_id(&repo.find_tree(tree)?, rel);
+        if blobs.len() > 4096 {
+            blobs.clear();
+        }
+        blobs.insert(tree, b);
+        Ok(b)
+    };
     for oid in walk {
         let commit = repo.find_commit(oid?)?;
-        let blob = blob_id(&commit.tree()?, rel);
+        let blob = blob_of(commit.tree_id())?;
         let mut parents = Vec::with_capacity(commit.parent_count());
         for parent in commit.parents() {
-            parents.push(blob_id(&parent.tree()?, rel));
+            parents.push(blob_of(parent.tree_id())?);
         }
         let unchanged = if parents.is_empty() {
             blob.is_none()
@@ -150,6 +164,9 @@ pub fn record_commits(
     rel: &str,
     quote: &Quote,
 ) -> Result<RecordCommits, HistoryError> {
+    if let Some(found) = record_commits_append_only(repo, rel, quote)? {
+        return Ok(found);
+    }
     let mut found = RecordCommits {
         revisions: vec![None; quote.revisions.len()],
         reviews: vec![None; quote.reviews.len()],
@@ -207,6 +224,94 @@ pub fn record_commits(
         )
     })?;
     Ok(found)
+}
+
+/// The fast path for the history verbatim itself writes: records only ever
+/// grow, so revision k (review k) was recorded by the oldest commit whose
+/// version holds at least k `[[revision]]` (`[[review]]`) tables. Counting
+/// table headers needs no TOML parsing, which makes `log` linear in the size
+/// of the history instead of parsing every version. Used only when the
+/// file's history is a straight line whose counts never shrink and whose
+/// newest committed version is exactly the first entries of `quote`;
+/// otherwise `None`, and the exact entry-by-entry walk runs.
+fn record_commits_append_only(
+    repo: &Repository,
+    rel: &str,
+    quote: &Quote,
+) -> Result<Option<RecordCommits>, HistoryError> {
+    let mut changes: Vec<(Oid, Option<Oid>, Vec<Option<Oid>>)> = Vec::new();
+    walk_file_changes(repo, rel, |commit, blob, parents| {
+        changes.push((commit.id(), blob, parents.to_vec()));
+        Ok(false)
+    })?;
+    // A straight line: each change's parent version is the next older change's.
+    for (i, (_, _, parents)) in changes.iter().enumerate() {
+        let older = changes.get(i + 1).and_then(|c| c.1);
+        if parents.len() > 1 || parents.first().copied().flatten() != older {
+            return Ok(None);
+        }
+    }
+    let Some(newest) = changes.first().and_then(|c| c.1) else {
+        return Ok(Some(RecordCommits {
+            revisions: vec![None; quote.revisions.len()],
+            reviews: vec![None; quote.reviews.len()],
+        }));
+    };
+    // The newest committed version must be a prefix of the record shown.
+    let blob = repo.find_blob(newest)?;
+    let Ok(committed) = crate::store::parse_record(rel, blob.content()) else {
+        return Ok(None);
+    };
+    let prefix = committed.revisions.len() <= quote.revisions.len()
+        && committed.reviews.len() <= quote.reviews.len()
+        && committed.revisions[..] == quote.revisions[..committed.revisions.len()]
+        && committed.reviews[..] == quote.reviews[..committed.reviews.len()];
+    if !prefix {
+        return Ok(None);
+    }
+    let mut found = RecordCommits {
+        revisions: vec![None; quote.revisions.len()],
+        reviews: vec![None; quote.reviews.len()],
+    };
+    let (mut had_revisions, mut had_reviews) = (0, 0);
+    for (commit, blob, _) in changes.iter().rev() {
+        let (revisions, reviews) = match blob {
+            Some(id) => count_tables(repo.find_blob(*id)?.content()),
+            None => (0, 0),
+        };
+        if revisions < had_revisions || reviews < had_reviews {
+            return Ok(None);
+        }
+        for slot in found
+            .revisions
+            .iter_mut()
+            .take(revisions)
+            .skip(had_revisions)
+        {
+            *slot = Some(*commit);
+        }
+        for slot in found.reviews.iter_mut().take(reviews).skip(had_reviews) {
+            *slot = Some(*commit);
+        }
+        (had_revisions, had_reviews) = (revisions, reviews);
+    }
+    if had_revisions != committed.revisions.len() || had_reviews != committed.reviews.len() {
+        return Ok(None);
+    }
+    Ok(Some(found))
+}
+
+/// Numbers of `[[revision]]` and `[[review]]` table headers in a record.
+fn count_tables(bytes: &[u8]) -> (usize, usize) {
+    let (mut revisions, mut reviews) = (0, 0);
+    for line in bytes.split(|b| *b == b'\n') {
+        match line.trim_ascii() {
+            b"[[revision]]" => revisions += 1,
+            b"[[review]]" => reviews += 1,
+            _ => {}
+        }
+    }
+    (revisions, reviews)
 }
 
 /// The commit that added the file at `rel` (the oldest commit reachable from
