@@ -239,14 +239,7 @@ fn verify_history(
 /// tree (including untracked files).
 pub fn changed_slugs(newsroom: &Newsroom, rev: &str) -> Result<BTreeSet<String>, CommandError> {
     let git = &newsroom.repo.git;
-    let tree = git
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_tree())
-        .map_err(|_| {
-            CommandError::usage(format!(
-                "--changed-since: `{rev}` is not a revision of this repository"
-            ))
-        })?;
+    let tree = tree_at(git, rev, "--changed-since")?;
     let mut opts = git2::DiffOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true);
     opts.pathspec(ARTICLES_DIR).pathspec(TRANSLATIONS_DIR);
@@ -266,6 +259,21 @@ pub fn changed_slugs(newsroom: &Newsroom, rev: &str) -> Result<BTreeSet<String>,
     Ok(slugs)
 }
 
+/// The tree of the commit `rev` names, for the flag `flag`.
+fn tree_at<'r>(
+    git: &'r git2::Repository,
+    rev: &str,
+    flag: &str,
+) -> Result<git2::Tree<'r>, CommandError> {
+    git.revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|_| {
+            CommandError::usage(format!(
+                "{flag}: `{rev}` is not a revision of this repository"
+            ))
+        })
+}
+
 fn slug_of_path(path: &str) -> Option<String> {
     let slug = if let Some(rest) = path.strip_prefix("articles/") {
         rest.strip_suffix(".md")?
@@ -280,14 +288,7 @@ fn slug_of_path(path: &str) -> Option<String> {
 /// git2 (the work tree's file is ignored).
 fn trust_revision(newsroom: &mut Newsroom, rev: &str) -> Result<(), CommandError> {
     let git = &newsroom.repo.git;
-    let tree = git
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_tree())
-        .map_err(|_| {
-            CommandError::usage(format!(
-                "--trust: `{rev}` is not a revision of this repository"
-            ))
-        })?;
+    let tree = tree_at(git, rev, "--trust")?;
     let blob_text = |path: &str| -> Option<String> {
         let entry = tree.get_path(Path::new(path)).ok()?;
         let blob = entry.to_object(git).ok()?.peel_to_blob().ok()?;
