@@ -94,6 +94,7 @@ pub fn items_to_review(newsroom: &Newsroom, slugs: &[String]) -> Result<Vec<Item
     } else {
         slugs.to_vec()
     };
+    let memory = crate::quality::ApprovedMemory::build(&newsroom.store, &newsroom.policy);
     let mut groups: Vec<(String, Vec<Item>)> = Vec::new();
     for slug in slugs {
         let latest = newsroom.latest_publication(&slug)?;
@@ -121,11 +122,23 @@ pub fn items_to_review(newsroom: &Newsroom, slugs: &[String]) -> Result<Vec<Item
                     .as_deref()
                     .map(|a| crate::check::locate(a, quote.current()))
                     .unwrap_or_default();
+                let name = r.to_string();
+                let suggestions = memory
+                    .suggest(
+                        &quote.current().original,
+                        newsroom.policy.memory.min_similarity,
+                        4,
+                    )
+                    .into_iter()
+                    .filter(|m| m.quote != name)
+                    .take(3)
+                    .collect();
                 items.push(Item {
                     quote_ref: r,
                     quote,
                     state,
                     locations,
+                    suggestions,
                 });
             }
         }

@@ -24,6 +24,8 @@ pub struct Item {
     pub state: State,
     /// Where its text appears in the article: (line, the line's text).
     pub locations: Vec<(usize, String)>,
+    /// Approved translations of similar originals (translation memory).
+    pub suggestions: Vec<crate::quality::Suggestion>,
 }
 
 /// What the reviewer decided for one quote.
@@ -395,6 +397,21 @@ pub fn render_item(
             )));
         }
     }
+    if !item.suggestions.is_empty() {
+        s.push_str(&format!(
+            "\n{}\n",
+            paint(Style::new().bold(), "Translation memory")
+        ));
+        for m in &item.suggestions {
+            s.push_str(&format!(
+                "  {:.2}  {}  {}\n        {}\n",
+                m.similarity,
+                m.quote,
+                sanitize_inline(&m.speaker),
+                crate::render::ellipsize(&sanitize_inline(&m.translation), 100)
+            ));
+        }
+    }
     let quality = crate::quality::record_findings(&newsroom.policy, &item.quote_ref, q);
     if !quality.is_empty() {
         s.push_str(&format!("\n{}\n", paint(Style::new().bold(), "Quality")));
@@ -464,7 +481,18 @@ impl Decider for TerminalDecider {
         if can_approve {
             labels.push("approve");
         }
-        labels.extend(["request changes", "edit translation", "skip", "quit"]);
+        labels.extend(["request changes", "edit translation"]);
+        let reuse: Vec<String> = item
+            .suggestions
+            .iter()
+            .filter(|m| {
+                item.quote.current().translation.is_some()
+                    && item.quote.current().translation.as_deref() != Some(m.translation.as_str())
+            })
+            .map(|m| format!("use the translation of {}", m.quote))
+            .collect();
+        labels.extend(reuse.iter().map(String::as_str));
+        labels.extend(["skip", "quit"]);
         if !can_approve {
             let _ = term.write_line("You wrote this revision, so you cannot approve it.");
         }
@@ -503,7 +531,17 @@ impl Decider for TerminalDecider {
                 }
             }
             "skip" => Decision::Skip,
-            _ => Decision::Quit,
+            "quit" => Decision::Quit,
+            other => {
+                let quote = other.trim_start_matches("use the translation of ");
+                match item.suggestions.iter().find(|m| m.quote == quote) {
+                    Some(m) => Decision::Edit {
+                        translation: m.translation.clone(),
+                        note: format!("reused the approved translation of {quote}"),
+                    },
+                    None => Decision::Skip,
+                }
+            }
         })
     }
 

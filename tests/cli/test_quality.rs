@@ -288,6 +288,7 @@ fn review_screen_has_a_quality_section() {
             quote,
             state,
             locations: Vec::new(),
+            suggestions: Vec::new(),
         }
     };
     let screen = render_item(&item("sinaloa/muertos"), 1, 2, &newsroom, false);

@@ -260,3 +260,44 @@ fn sign_off_rules() {
     env.run(EVA, &["approve", "call/e"]).ok();
     assert_eq!(state(&env, "call/e"), "approved");
 }
+
+#[test]
+fn review_offers_the_translation_memory() {
+    let env = TestEnv::new();
+    env.add_quote(
+        "call/x",
+        "No es necesario enviar tropas a México.",
+        "It is not necessary to send troops to Mexico.",
+    );
+    env.run(EVA, &["approve", "call/x"]).ok();
+    env.add_quote(
+        "other/y",
+        "No es necesario enviar tropas a México ahora.",
+        "There is no need for troops.",
+    );
+    let mut p = spawn_review(&env, "true");
+    p.exp_string("other/y").unwrap();
+    p.exp_string("Translation memory").unwrap();
+    p.exp_string("It is not necessary to send troops to Mexico.")
+        .unwrap();
+    p.exp_string("use the translation of call/x").unwrap();
+    choose(&mut p, 3);
+    p.exp_string("edited").unwrap();
+    p.exp_eof().unwrap();
+    let y = env
+        .run(EVA, &["show", "other/y", "--format", "json"])
+        .json_lines()[0]
+        .clone();
+    assert_eq!(
+        y["translation"],
+        "It is not necessary to send troops to Mexico."
+    );
+    assert_eq!(
+        y["record"]["revision"][1]["note"],
+        "reused the approved translation of call/x"
+    );
+    assert_eq!(
+        y["record"]["revision"][1]["author"],
+        "Eva Editora <eva@example.org>"
+    );
+}
