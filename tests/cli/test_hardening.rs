@@ -87,9 +87,7 @@ fn add_prompts_for_missing_fields_on_a_terminal() {
     p.send("It is not necessary.\r").unwrap();
     p.flush().unwrap();
     p.exp_eof().unwrap();
-    let v = &env
-        .run(EVA, &["show", "call/prompted", "--format", "json"])
-        .json_lines()[0];
+    let v = &env.show("call/prompted");
     assert_eq!(v["record"]["speaker"], "Claudia Sheinbaum");
     assert_eq!(v["translation"], "It is not necessary.");
 }
@@ -518,9 +516,7 @@ fn a_typographic_only_revision_keeps_its_approval() {
         ],
     )
     .ok();
-    let shown = &env
-        .run(EVA, &["show", "a/q", "--format", "json"])
-        .json_lines()[0];
+    let shown = &env.show("a/q");
     assert_eq!(shown["state"], "approved", "{shown}");
     assert_eq!(shown["translation"], "It’s “not” necessary.");
 }

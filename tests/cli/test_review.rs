@@ -51,14 +51,6 @@ fn type_line(p: &mut PtySession, text: &str) {
     p.flush().unwrap();
 }
 
-fn state(env: &TestEnv, quote: &str) -> String {
-    env.run(EVA, &["show", quote, "--format", "json"])
-        .json_lines()[0]["state"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 const DOWN: &str = "j";
 const ENTER: &str = "\r";
 
@@ -88,10 +80,10 @@ fn review_through_a_terminal_approves_requests_edits_and_skips() {
     p.exp_eof().unwrap();
     std::thread::sleep(Duration::from_millis(100));
 
-    assert_eq!(state(&env, "call/a"), "approved");
-    assert_eq!(state(&env, "call/b"), "changes-requested");
-    assert_eq!(state(&env, "call/c"), "pending");
-    assert_eq!(state(&env, "call/d"), "pending");
+    assert_eq!(env.state("call/a"), "approved");
+    assert_eq!(env.state("call/b"), "changes-requested");
+    assert_eq!(env.state("call/c"), "pending");
+    assert_eq!(env.state("call/d"), "pending");
     let c = env
         .run(EVA, &["show", "call/c", "--format", "json"])
         .json_lines()[0]
@@ -136,8 +128,8 @@ fn quit_and_ctrl_c_keep_every_earlier_decision() {
     p.send_control('c').unwrap();
     p.exp_eof().unwrap();
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(state(&env, "call/a"), "approved");
-    assert_eq!(state(&env, "call/b"), "pending");
+    assert_eq!(env.state("call/a"), "approved");
+    assert_eq!(env.state("call/b"), "pending");
     assert_eq!(
         env.git(&["status", "--porcelain=v1"]),
         "",
@@ -151,8 +143,8 @@ fn quit_and_ctrl_c_keep_every_earlier_decision() {
     choose(&mut p, 4);
     p.exp_string("skipped").unwrap();
     p.exp_eof().unwrap();
-    assert_eq!(state(&env, "call/b"), "approved");
-    assert_eq!(state(&env, "call/c"), "pending");
+    assert_eq!(env.state("call/b"), "approved");
+    assert_eq!(env.state("call/c"), "pending");
 }
 
 #[test]
@@ -185,20 +177,20 @@ fn sign_off_rules() {
         .code(2)
         .stderr_has("not among the reviewers");
     env.run(LUIS, &["approve", "call/a"]).ok();
-    assert_eq!(state(&env, "call/a"), "approved");
+    assert_eq!(env.state("call/a"), "approved");
 
     // Two approvals from two different people.
     env.write("verbatim.toml", "required_approvals = 2\n");
     env.git(&["commit", "-qam", "policy"]);
-    assert_eq!(state(&env, "call/a"), "pending");
+    assert_eq!(env.state("call/a"), "pending");
     env.run(LUIS, &["approve", "call/a"]).ok().to_string();
     assert_eq!(
-        state(&env, "call/a"),
+        env.state("call/a"),
         "pending",
         "the same person twice is one approval"
     );
     env.run(EVA, &["approve", "call/a"]).ok();
-    assert_eq!(state(&env, "call/a"), "approved");
+    assert_eq!(env.state("call/a"), "approved");
     let log = env.git(&["log", "-1", "--format=%an%n%B"]);
     assert!(
         log.starts_with("Eva Editora\nverbatim: approve call/a (revision 1)"),
@@ -223,7 +215,7 @@ fn sign_off_rules() {
         ],
     )
     .ok();
-    assert_eq!(state(&env, "call/e"), "approved");
+    assert_eq!(env.state("call/e"), "approved");
     env.run(
         ANA,
         &[
@@ -236,14 +228,14 @@ fn sign_off_rules() {
         ],
     )
     .ok();
-    assert_eq!(state(&env, "call/e"), "stale");
+    assert_eq!(env.state("call/e"), "stale");
     // Request changes, revise, approve.
     env.run(
         EVA,
         &["request-changes", "call/e", "--comment", "it was 'no'"],
     )
     .ok();
-    assert_eq!(state(&env, "call/e"), "changes-requested");
+    assert_eq!(env.state("call/e"), "changes-requested");
     env.run(
         ANA,
         &[
@@ -256,9 +248,9 @@ fn sign_off_rules() {
         ],
     )
     .ok();
-    assert_eq!(state(&env, "call/e"), "stale");
+    assert_eq!(env.state("call/e"), "stale");
     env.run(EVA, &["approve", "call/e"]).ok();
-    assert_eq!(state(&env, "call/e"), "approved");
+    assert_eq!(env.state("call/e"), "approved");
 }
 
 #[test]

@@ -94,14 +94,6 @@ fn codes(run: &Run) -> Vec<String> {
         .collect()
 }
 
-fn state(env: &TestEnv, quote: &str) -> String {
-    env.run(EVA, &["show", quote, "--format", "json"])
-        .json_lines()[0]["state"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 /// The reviews of a record, as TOML tables.
 fn reviews(env: &TestEnv, quote: &str) -> Vec<toml::Table> {
     let text = env.read(&format!("translations/{quote}.toml"));
@@ -193,7 +185,7 @@ fn ed25519_key_file_signs_and_check_verifies_like_openssh() {
         "{record}"
     );
     check(&env, &[]).code(0);
-    assert_eq!(state(&env, "call/a"), "approved");
+    assert_eq!(env.state("call/a"), "approved");
 
     // OpenSSH verifies the stored signature over the documented message.
     let review = &reviews(&env, "call/a")[0];
@@ -418,7 +410,7 @@ fn edited_digest_is_a_bad_signature() {
         codes(&run).contains(&"bad-signature".to_string()),
         "{run:?}"
     );
-    assert_ne!(state(&env, "call/a"), "approved");
+    assert_ne!(env.state("call/a"), "approved");
 }
 
 #[test]
@@ -438,7 +430,7 @@ fn edited_verdict_is_a_bad_signature() {
         ],
     )
     .ok();
-    assert_eq!(state(&env, "call/a"), "changes-requested");
+    assert_eq!(env.state("call/a"), "changes-requested");
     let text = env
         .read("translations/call/a.toml")
         .replace("verdict = \"changes-requested\"", "verdict = \"approved\"");
@@ -451,7 +443,7 @@ fn edited_verdict_is_a_bad_signature() {
         .find(|f| f["code"] == "bad-signature")
         .expect("bad-signature");
     assert_eq!(bad["line"], review_line(&env, "call/a", 0));
-    assert_eq!(state(&env, "call/a"), "pending");
+    assert_eq!(env.state("call/a"), "pending");
 }
 
 #[test]
@@ -484,8 +476,8 @@ fn signature_copied_from_another_quote_fails() {
             .any(|f| f["code"] == "bad-signature" && f["quote"] == "call/b"),
         "{run:?}"
     );
-    assert_eq!(state(&env, "call/b"), "pending");
-    assert_eq!(state(&env, "call/a"), "approved");
+    assert_eq!(env.state("call/b"), "pending");
+    assert_eq!(env.state("call/a"), "approved");
 }
 
 #[test]
@@ -509,7 +501,7 @@ fn key_not_listed_or_listed_for_another_email_is_unknown() {
         .map(|f| f["quote"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(unknown, ["call/a", "call/b"]);
-    assert_eq!(state(&env, "call/a"), "pending");
+    assert_eq!(env.state("call/a"), "pending");
 
     // A namespace restriction that leaves out `verbatim` does not allow it.
     env.write(
@@ -522,7 +514,7 @@ fn key_not_listed_or_listed_for_another_email_is_unknown() {
         SIGNERS,
         &format!("{} namespaces=\"git,verbatim\" {}\n", EVA.email, eva.line),
     );
-    assert_eq!(state(&env, "call/a"), "approved");
+    assert_eq!(env.state("call/a"), "approved");
 }
 
 #[test]
@@ -543,7 +535,7 @@ fn approval_signed_with_the_authors_key_is_a_self_approval() {
         codes(&run).contains(&"self-approval".to_string()),
         "{run:?}"
     );
-    assert_eq!(state(&env, "call/a"), "pending");
+    assert_eq!(env.state("call/a"), "pending");
 }
 
 #[test]
@@ -648,8 +640,8 @@ fn review_session_signs_each_verdict() {
             &message(q, review)
         ));
     }
-    assert_eq!(state(&env, "call/a"), "approved");
-    assert_eq!(state(&env, "call/b"), "changes-requested");
+    assert_eq!(env.state("call/a"), "approved");
+    assert_eq!(env.state("call/b"), "changes-requested");
     let run = check(&env, &["call"]);
     assert_eq!(codes(&run), ["unapproved"], "{run:?}");
 }

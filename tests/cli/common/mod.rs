@@ -294,6 +294,23 @@ impl TestEnv {
         .ok();
     }
 
+    /// `verbatim show QUOTE --format json`, as Eva: the record and its state.
+    #[track_caller]
+    pub fn show(&self, quote: &str) -> serde_json::Value {
+        let run = self.run(EVA, &["show", quote, "--format", "json"]);
+        run.ok();
+        run.json_lines().remove(0)
+    }
+
+    /// The derived state of a quote, as `show` reports it.
+    #[track_caller]
+    pub fn state(&self, quote: &str) -> String {
+        self.show(quote)["state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// Number of commits on HEAD.
     pub fn commit_count(&self) -> usize {
         self.git(&["rev-list", "--count", "HEAD"])
