@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::quote::ApprovalRules;
-use crate::store::line_col;
+use crate::store::{key_offset, line_col};
 
 /// File name of the policy, at the repository root.
 pub const POLICY_FILE: &str = "verbatim.toml";
@@ -348,18 +348,6 @@ impl Policy {
         LAST.set(Some((self.disclosure.clone(), re.clone())));
         Ok(re)
     }
-}
-
-/// Byte offset of the line setting `key`, for error positions.
-fn key_offset(text: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with(key) {
-            return offset;
-        }
-        offset += line.len();
-    }
-    0
 }
 
 /// Whether `s` looks like a BCP 47 tag: letters, digits and dashes, starting

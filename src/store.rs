@@ -348,7 +348,7 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<Quote, RecordError> {
     })?;
     if quote.schema != SCHEMA_VERSION {
         return Err(err_at(
-            find_key(text, "schema"),
+            key_offset(text, "schema"),
             text,
             format!(
                 "schema {} is not supported by this verbatim (it reads schema {SCHEMA_VERSION}); upgrade verbatim",
@@ -434,10 +434,16 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn find_key(text: &str, key: &str) -> usize {
+/// Byte offset of the line that sets `key` (`key = …`), or 0: where to
+/// point an error about a value that parsed but is not allowed.
+pub fn key_offset(text: &str, key: &str) -> usize {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with(key) {
+        let sets_key = line
+            .trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if sets_key {
             return offset;
         }
         offset += line.len();
@@ -583,6 +589,13 @@ mod tests {
         assert_eq!(edit_distance("no-necesario", "no-necesario"), 0);
         assert_eq!(edit_distance("no-nesesario", "no-necesario"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn key_offset_finds_the_setting_not_a_longer_key() {
+        let text = "schema_note = 1\n  schema = 2\n";
+        assert_eq!(key_offset(text, "schema"), 16);
+        assert_eq!(key_offset(text, "absent"), 0);
     }
 
     #[test]
