@@ -446,7 +446,11 @@ fn check_quotation(
         text: Some(quotation.text.clone()),
         diff,
     };
-    if let Some(c) = quotation.text.chars().find(|c| is_suspicious(*c)) {
+    if let Some(c) = quotation
+        .text
+        .chars()
+        .find(|c| crate::render::is_suspicious(*c))
+    {
         findings.push(finding(
             "suspicious-text",
             None,
@@ -635,12 +639,6 @@ fn signature_findings(policy: &Policy, r: &QuoteRef, q: &Quote, findings: &mut V
             diff: None,
         });
     }
-}
-
-/// Bidi controls and zero-width characters: invisible in print, and able to
-/// make a quotation read differently from what it says.
-pub fn is_suspicious(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Where an article quotes a revision's text: (line, that line of the

@@ -173,38 +173,14 @@ fn fold_char_into(c: char, out: &mut String) {
     });
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
+use crate::render::{is_bidi_control, is_zero_width};
 
-fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-}
-
-fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || is_bidi_control(c)
-        || is_zero_width(c)
-        || matches!(c, '\u{00AD}' | '\u{2061}'..='\u{2064}' | '\u{FFF9}'..='\u{FFFB}')
-}
-
-/// Escapes control, bidi and zero-width characters as `\u{XXXX}`.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if is_invisible(c) {
-            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
+/// Hit messages are one line with every invisible character made visible,
+/// like all text verbatim shows (`render::sanitize_inline`).
 fn hit(hits: &mut Vec<Hit>, check: Check, message: String) {
     hits.push(Hit {
         check,
-        message: escape(&message),
+        message: crate::render::sanitize_inline(&message),
     });
 }
 
@@ -2299,6 +2275,7 @@ mod tests {
         let h = checks("Texto \u{202E}oculto\u{200B} y\u{7}", None);
         let s = of(&h, Check::SuspiciousText);
         assert_eq!(s.len(), 3, "{s:?}");
+        let is_invisible = |c: char| c.is_control() || crate::render::is_unsafe_char(c);
         assert!(s.iter().all(|m| !m.chars().any(is_invisible)), "{s:?}");
         assert!(s[0].contains("\\u{0007}"));
         // every message is escaped, whatever the check

@@ -5,15 +5,34 @@ pub mod diff;
 pub mod report;
 pub mod table;
 
+/// Bidi controls: they change the order in which text is displayed, so a
+/// quotation can read differently from what it says.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no space: zero-width space and joiners, word joiner
+/// and invisible operators, byte-order mark.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// Bidi controls and zero-width characters: invisible in print, flagged by
+/// `check` and `lint` as `suspicious-text`.
+pub fn is_suspicious(c: char) -> bool {
+    is_bidi_control(c) || is_zero_width(c)
+}
+
 /// Whether a character must never reach a terminal raw: control characters
-/// (C0 except newline and tab, DEL, C1), bidi controls, zero-width
-/// characters and line/paragraph separators.
+/// (C0 except newline and tab, DEL, C1), bidi controls, zero-width and other
+/// invisible characters, and line/paragraph separators.
 pub fn is_unsafe_char(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}')
+        || is_suspicious(c)
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}'
+        )
 }
 
 /// Quote text made safe for a terminal: every unsafe character is shown as a
