@@ -51,3 +51,22 @@ impl Progress {
         self.bar.finish_and_clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_disabled_bar_stays_hidden_however_long_the_work() {
+        let p = Progress::new(3, "articles", true);
+        p.inc();
+        std::thread::sleep(SHOW_AFTER + Duration::from_millis(100));
+        p.inc();
+        assert!(
+            p.bar.is_hidden(),
+            "--quiet (or no terminal, or CI) never draws"
+        );
+        assert_eq!(p.bar.position(), 2, "work is still counted");
+        p.finish();
+    }
+}
