@@ -8,6 +8,7 @@
 //! The checks are heuristics: they never panic, whatever the input, and every
 //! message escapes invisible/control characters as `\u{XXXX}`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -154,11 +155,25 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
 /// Accent-folds and lowercases: canonical decomposition, combining marks
 /// removed, then lowercase (so "México" → "mexico", "Señoría" → "senoria").
 fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         fold_char_into(c, &mut out);
     }
     out
+}
+
+/// [`fold`], borrowing when folding would change nothing (lowercase ASCII,
+/// most words): `check` lints every record, and a `String` per word was a
+/// quarter of its time.
+fn fold_cow(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(fold(s))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 fn fold_char_into(c: char, out: &mut String) {
@@ -184,30 +199,65 @@ fn hit(hits: &mut Vec<Hit>, check: Check, message: String) {
     });
 }
 
-/// Maximal runs of alphanumeric characters, with their char offsets.
-fn word_spans(chars: &[char]) -> Vec<(usize, usize)> {
+/// Maximal runs of alphanumeric characters, as byte ranges of `s`.
+fn word_spans(s: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_alphanumeric() {
-            let start = i;
-            while i < chars.len() && chars[i].is_alphanumeric() {
-                i += 1;
-            }
-            spans.push((start, i));
-        } else {
-            i += 1;
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(a) = start.take() {
+            spans.push((a, i));
         }
+    }
+    if let Some(a) = start {
+        spans.push((a, s.len()));
     }
     spans
 }
 
-fn folded_words(s: &str) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
-    word_spans(&chars)
-        .into_iter()
-        .map(|(a, b)| fold(&chars[a..b].iter().collect::<String>()))
-        .collect()
+/// The words of `s` (maximal alphanumeric runs), each folded, after one
+/// leading space and each followed by one space (" el presidente dijo "),
+/// so that a phrase is found with `contains`. One allocation for the text.
+fn folded_phrase(s: &str) -> String {
+    let mut p = String::with_capacity(s.len() + 2);
+    p.push(' ');
+    let mut in_word = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            fold_char_into(c, &mut p);
+            in_word = true;
+        } else if in_word {
+            p.push(' ');
+            in_word = false;
+        }
+    }
+    if in_word {
+        p.push(' ');
+    }
+    p
+}
+
+/// The folded words of a [`folded_phrase`].
+fn phrase_words(phrase: &str) -> impl Iterator<Item = &str> {
+    let inner = phrase
+        .strip_prefix(' ')
+        .and_then(|p| p.strip_suffix(' '))
+        .unwrap_or("");
+    inner.split(' ').filter(move |_| !inner.is_empty())
+}
+
+/// Whether some word of `s` starts with a lowercase letter.
+fn has_lowercase_word(s: &str) -> bool {
+    let mut prev_alnum = false;
+    for c in s.chars() {
+        let alnum = c.is_alphanumeric();
+        if alnum && !prev_alnum && c.is_lowercase() {
+            return true;
+        }
+        prev_alnum = alnum;
+    }
+    false
 }
 
 // ---------------------------------------------------------------------------
@@ -220,16 +270,16 @@ enum Lang {
 }
 
 #[derive(Debug)]
-enum NTok {
+enum NTok<'a> {
     /// Digits with internal separators; `ordinal` when followed by an ordinal
     /// suffix (1º, 2ª, 1st, 3rd, 1.º).
     Num {
-        raw: String,
+        raw: &'a str,
         ordinal: bool,
     },
     Word {
-        folded: String,
-        raw: String,
+        folded: Cow<'a, str>,
+        raw: &'a str,
     },
     Break,
 }
@@ -251,23 +301,27 @@ fn is_digit_group_sep(c: char) -> bool {
     matches!(c, '.' | ',' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
 }
 
-fn num_tokens(s: &str) -> Vec<NTok> {
+fn num_tokens(s: &str) -> Vec<NTok<'_>> {
     let chars: Vec<char> = s.chars().collect();
+    // byte offset of each char, and of the end
+    let offsets: Vec<usize> = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .collect();
     let mut toks = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c.is_ascii_digit() {
-            let mut raw = String::new();
+            let start = i;
             let mut group_len = 0usize;
             while i < chars.len() {
                 let next_digit = |k: usize| chars.get(k).is_some_and(|d| d.is_ascii_digit());
                 if chars[i].is_ascii_digit() {
-                    raw.push(chars[i]);
                     group_len += 1;
                     i += 1;
                 } else if is_digit_group_sep(chars[i]) && next_digit(i + 1) {
-                    raw.push(chars[i]);
                     group_len = 0;
                     i += 1;
                 } else if chars[i] == ' '
@@ -278,7 +332,6 @@ fn num_tokens(s: &str) -> Vec<NTok> {
                     && !next_digit(i + 4)
                 {
                     // "60 000": plain space as thousands separator
-                    raw.push(' ');
                     group_len = 0;
                     i += 1;
                 } else if chars[i] == ':'
@@ -287,27 +340,27 @@ fn num_tokens(s: &str) -> Vec<NTok> {
                     && !next_digit(i + 3)
                 {
                     // clock time "20:25"
-                    raw.push(':');
                     group_len = 0;
                     i += 1;
                 } else {
                     break;
                 }
             }
+            let raw = &s[offsets[start]..offsets[i]];
             // ordinal suffix: 1º 1ª 1.º 1st 2nd 3rd 4th 1er 1o
             let mut j = i;
             if chars.get(j) == Some(&'.') && matches!(chars.get(j + 1), Some('º' | 'ª')) {
                 j += 1;
             }
-            let mut suffix = String::new();
-            while j < chars.len() && chars[j].is_alphabetic() && suffix.chars().count() < 4 {
-                suffix.push(chars[j]);
+            let suffix_start = j;
+            while j < chars.len() && chars[j].is_alphabetic() && j - suffix_start < 4 {
                 j += 1;
             }
+            let suffix = &s[offsets[suffix_start]..offsets[j]];
             let suffix_ends = j >= chars.len() || !chars[j].is_alphanumeric();
             let ordinal = suffix_ends
                 && matches!(
-                    fold(&suffix).as_str(),
+                    fold_cow(suffix).as_ref(),
                     "º" | "ª" | "o" | "a" | "os" | "as" | "er" | "era" | "st" | "nd" | "rd" | "th"
                 );
             if ordinal {
@@ -327,13 +380,13 @@ fn num_tokens(s: &str) -> Vec<NTok> {
                 // code such as "A5", "CO2", "5G": not a number word
                 toks.push(NTok::Break);
             } else {
-                let raw: String = chars[start..i].iter().collect();
-                if capitalised_mid_sentence && roman_value(&raw).is_none() {
+                let raw = &s[offsets[start]..offsets[i]];
+                if capitalised_mid_sentence && roman_value(raw).is_none() {
                     // a name such as "Sra. Díez": never a number word
                     toks.push(NTok::Break);
                 } else {
                     toks.push(NTok::Word {
-                        folded: fold(&raw),
+                        folded: fold_cow(raw),
                         raw,
                     });
                 }
@@ -382,7 +435,7 @@ fn starts_sentence(chars: &[char], start: usize) -> bool {
 
 /// Value of an upper-case Roman numeral (canonical form only, ≤ 3999).
 fn roman_value(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 12 {
+    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b"IVXLCDM".contains(&b)) {
         return None;
     }
     let digit = |c: char| match c {
@@ -699,7 +752,7 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
     let mut k = 0;
     let word_at = |k: usize| -> Option<&str> {
         match toks.get(k) {
-            Some(NTok::Word { folded, .. }) => Some(folded.as_str()),
+            Some(NTok::Word { folded, .. }) => Some(folded.as_ref()),
             _ => None,
         }
     };
@@ -708,7 +761,7 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
             NTok::Break => k += 1,
             NTok::Num { raw, ordinal } => {
                 let mut vals = parse_digits(raw, lang);
-                let mut display = raw.clone();
+                let mut display = raw.to_string();
                 let mut scaled = false;
                 k += 1;
                 while let Some(w) = word_at(k) {
@@ -746,20 +799,19 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                 }
             }
             NTok::Word { folded, .. } => {
+                let folded: &str = folded;
                 let prev = if k > 0 { word_at(k - 1) } else { None };
                 // "por ciento" / "cien por cien" are percent markers;
                 // "bajo cero" is a sign
-                if lang == Lang::Es
-                    && prev == Some("por")
-                    && matches!(folded.as_str(), "ciento" | "cien")
+                if lang == Lang::Es && prev == Some("por") && matches!(folded, "ciento" | "cien")
                     || matches!(prev, Some("bajo" | "sobre" | "below" | "above"))
-                        && matches!(folded.as_str(), "cero" | "zero")
+                        && matches!(folded, "cero" | "zero")
                 {
                     k += 1;
                     continue;
                 }
                 let raw_word = match &toks[k] {
-                    NTok::Word { raw, .. } => raw.as_str(),
+                    NTok::Word { raw, .. } => *raw,
                     _ => "",
                 };
                 if let Some(v) =
@@ -791,19 +843,19 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                     {
                         out.push(NumMention {
                             keys: vec![value_key(m)],
-                            display: folded.clone(),
+                            display: folded.to_string(),
                             strict: false,
                             year: false,
                         });
                     } else {
-                        let m = match folded.as_str() {
+                        let m = match folded {
                             "miles" | "millares" | "thousands" => 1e3,
                             "cientos" | "centenares" | "hundreds" => 100.0,
                             _ => 10.0,
                         };
                         out.push(NumMention {
                             keys: vec![value_key(m)],
-                            display: folded.clone(),
+                            display: folded.to_string(),
                             strict: false,
                             year: false,
                         });
@@ -837,7 +889,7 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                 }
                 while let Some(w) = word_at(k) {
                     let raw_w = match &toks[k] {
-                        NTok::Word { raw, .. } => raw.as_str(),
+                        NTok::Word { raw, .. } => *raw,
                         _ => "",
                     };
                     match word_kind(w, lang) {
@@ -1397,28 +1449,29 @@ const BUILTIN_RENDERINGS: &[(&str, &str)] = &[
     ("Atlántico", "Atlantic"),
 ];
 
-struct NameWord {
+struct NameWord<'a> {
+    /// Byte range in the original.
     start: usize,
     end: usize,
-    text: String,
-    folded: String,
+    text: &'a str,
+    folded: &'a str,
 }
 
 fn is_capitalised(w: &str) -> bool {
     let mut cs = w.chars();
     match cs.next() {
-        Some(c) => c.is_uppercase() && w.chars().count() >= 2,
+        Some(c) => c.is_uppercase() && cs.next().is_some(),
         None => false,
     }
 }
 
-fn sentence_initial(chars: &[char], words: &[NameWord], idx: usize) -> bool {
+fn sentence_initial(text: &str, words: &[NameWord], idx: usize) -> bool {
     let Some(w) = words.get(idx) else {
         return false;
     };
+    // `i` is the byte offset just past `c`
     let mut i = w.start;
-    while i > 0 {
-        let c = chars[i - 1];
+    for c in text[..w.start].chars().rev() {
         if c.is_whitespace()
             || matches!(
                 c,
@@ -1441,7 +1494,7 @@ fn sentence_initial(chars: &[char], words: &[NameWord], idx: usize) -> bool {
             if c == '\n' {
                 return true;
             }
-            i -= 1;
+            i -= c.len_utf8();
             continue;
         }
         if matches!(c, '.' | '!' | '?' | ':' | ';' | '…') {
@@ -1449,7 +1502,7 @@ fn sentence_initial(chars: &[char], words: &[NameWord], idx: usize) -> bool {
                 // previous word an abbreviation ("Sr. Berend")?
                 if let Some(prev) = words[..idx].iter().rev().find(|p| p.end < i)
                     && prev.end == i - 1
-                    && ABBREVIATIONS.contains(&prev.folded.as_str())
+                    && ABBREVIATIONS.contains(&prev.folded)
                 {
                     return false;
                 }
@@ -1468,7 +1521,7 @@ fn common_prefix_len(a: &str, b: &str) -> usize {
 /// `w` (folded name word) matches some translation word: equal, or a shared
 /// prefix of ≥ 4 chars covering ≥ 50% of the shorter word (Italia/Italy,
 /// Británico/British).
-fn word_present(w: &str, tr_words: &BTreeSet<String>) -> bool {
+fn word_present(w: &str, tr_words: &BTreeSet<&str>) -> bool {
     if tr_words.contains(w) {
         return true;
     }
@@ -1483,15 +1536,12 @@ fn word_present(w: &str, tr_words: &BTreeSet<String>) -> bool {
     })
 }
 
-/// Folded, space-joined words: used for phrase containment.
-fn folded_phrase(s: &str) -> String {
-    let mut p = String::from(" ");
-    for w in folded_words(s) {
-        p.push_str(&w);
-        p.push(' ');
-    }
-    p
-}
+/// A word list as a set: the lists are looked up for every word of every
+/// record `check` reads.
+type WordSet = std::sync::LazyLock<std::collections::HashSet<&'static str>>;
+
+static NAME_STOP_SET: WordSet =
+    std::sync::LazyLock::new(|| NAME_STOP_WORDS.iter().copied().collect());
 
 /// [`BUILTIN_RENDERINGS`] folded once per process, not once per record:
 /// `check` lints every record, and folding the table dominated its time.
@@ -1504,36 +1554,47 @@ static BUILTIN_FOLDED: std::sync::LazyLock<Vec<(String, String)>> =
     });
 
 fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
-    let chars: Vec<char> = original.chars().collect();
-    let words: Vec<NameWord> = word_spans(&chars)
-        .into_iter()
-        .map(|(a, b)| {
-            let text: String = chars[a..b].iter().collect();
-            let folded = fold(&text);
-            NameWord {
-                start: a,
-                end: b,
-                text,
-                folded,
-            }
+    let spans = word_spans(original);
+    // every word folded into one buffer, then sliced
+    let mut buf = String::with_capacity(original.len());
+    let mut ranges = Vec::with_capacity(spans.len());
+    for &(a, b) in &spans {
+        let from = buf.len();
+        for c in original[a..b].chars() {
+            fold_char_into(c, &mut buf);
+        }
+        ranges.push((from, buf.len()));
+    }
+    let words: Vec<NameWord> = spans
+        .iter()
+        .zip(&ranges)
+        .map(|(&(a, b), &(fa, fb))| NameWord {
+            start: a,
+            end: b,
+            text: &original[a..b],
+            folded: &buf[fa..fb],
         })
         .collect();
     let tr_phrase = folded_phrase(translation);
-    let tr_words: BTreeSet<String> = folded_words(translation).into_iter().collect();
-    let own: Vec<(String, String)> = opts
-        .known_renderings
-        .iter()
-        .map(|(a, b)| (folded_phrase(a), folded_phrase(b)))
-        .collect();
-    let renderings = || BUILTIN_FOLDED.iter().chain(&own);
+    let tr_words: BTreeSet<&str> = phrase_words(&tr_phrase).collect();
+    // the newsroom's own renderings are folded only if a name needs them
+    let own = std::cell::OnceCell::new();
+    let renderings = || {
+        BUILTIN_FOLDED.iter().chain(own.get_or_init(|| {
+            opts.known_renderings
+                .iter()
+                .map(|(a, b)| (folded_phrase(a), folded_phrase(b)))
+                .collect::<Vec<_>>()
+        }))
+    };
 
     let mut reported = BTreeSet::new();
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
-        if !is_capitalised(&w.text)
+        if !is_capitalised(w.text)
             || w.text.chars().all(|c| c.is_numeric())
-            || roman_value(&w.text).is_some()
+            || roman_value(w.text).is_some()
         {
             i += 1;
             continue;
@@ -1549,14 +1610,14 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
                 let (Some(x), Some(y)) = (words.get(a), words.get(b)) else {
                     return false;
                 };
-                let gap = &chars[x.end..y.start];
-                let plain = gap.len() == 1 && matches!(gap[0], ' ' | '-');
-                let dotted = (gap == ['.'] || gap == ['.', ' '])
-                    && (ABBREVIATIONS.contains(&x.folded.as_str())
+                let gap = &original[x.end..y.start];
+                let plain = gap == " " || gap == "-";
+                let dotted = (gap == "." || gap == ". ")
+                    && (ABBREVIATIONS.contains(&x.folded)
                         || (x.text.chars().count() <= 3 && x.text.chars().all(char::is_uppercase)));
                 plain || dotted
             };
-            if j < words.len() && is_capitalised(&words[j].text) && gap_ok(j - 1, j) {
+            if j < words.len() && is_capitalised(words[j].text) && gap_ok(j - 1, j) {
                 group.push(j);
                 j += 1;
                 continue;
@@ -1564,13 +1625,13 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
             // connectors
             let mut c = j;
             while c < words.len()
-                && NAME_CONNECTORS.contains(&words[c].folded.as_str())
+                && NAME_CONNECTORS.contains(&words[c].folded)
                 && gap_ok(c - 1, c)
                 && c - j < 2
             {
                 c += 1;
             }
-            if c > j && c < words.len() && is_capitalised(&words[c].text) && gap_ok(c - 1, c) {
+            if c > j && c < words.len() && is_capitalised(words[c].text) && gap_ok(c - 1, c) {
                 group.extend(j..=c);
                 j = c + 1;
                 continue;
@@ -1579,16 +1640,16 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
         }
         i = j;
         // a sentence-initial first word may just be capitalised by position
-        let initial = sentence_initial(&chars, &words, group[0]);
+        let initial = sentence_initial(original, &words, group[0]);
         let content: Vec<&NameWord> = group
             .iter()
             .enumerate()
             .filter(|(pos, _)| !(*pos == 0 && initial))
             .map(|(_, &g)| &words[g])
             .filter(|w| {
-                is_capitalised(&w.text)
-                    && !NAME_STOP_WORDS.contains(&w.folded.as_str())
-                    && roman_value(&w.text).is_none()
+                is_capitalised(w.text)
+                    && !NAME_STOP_SET.contains(w.folded)
+                    && roman_value(w.text).is_none()
             })
             .collect();
         if content.is_empty() {
@@ -1597,7 +1658,7 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
         let name_phrase = {
             let mut p = String::from(" ");
             for &g in &group {
-                p.push_str(&words[g].folded);
+                p.push_str(words[g].folded);
                 p.push(' ');
             }
             p
@@ -1605,7 +1666,7 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
         let display = {
             let first = words[group[0]].start;
             let last = words[group[group.len() - 1]].end;
-            chars[first..last].iter().collect::<String>()
+            &original[first..last]
         };
         // 1. whole name present
         if tr_phrase.contains(&name_phrase) {
@@ -1620,10 +1681,10 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
             continue;
         }
         // 3. any content word present (accent-insensitive, prefix-tolerant)
-        if content.iter().any(|w| word_present(&w.folded, &tr_words)) {
+        if content.iter().any(|w| word_present(w.folded, &tr_words)) {
             continue;
         }
-        if reported.insert(display.clone()) {
+        if reported.insert(display) {
             hit(
                 hits,
                 Check::Names,
@@ -1655,6 +1716,11 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "them", "do", "does",
 ];
 
+static SPANISH_FUNCTION_SET: WordSet =
+    std::sync::LazyLock::new(|| SPANISH_FUNCTION_WORDS.iter().copied().collect());
+static ENGLISH_FUNCTION_SET: WordSet =
+    std::sync::LazyLock::new(|| ENGLISH_FUNCTION_WORDS.iter().copied().collect());
+
 /// Minimum number of Spanish function words before the ratio rule applies.
 pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
 
@@ -1669,15 +1735,10 @@ fn check_untranslated(original: &str, translation: &str, hits: &mut Vec<Hit>) {
         }
         return;
     }
-    let ow = folded_words(original);
-    let tw = folded_words(translation);
-    let has_lowercase_word = {
-        let chars: Vec<char> = original.chars().collect();
-        word_spans(&chars)
-            .iter()
-            .any(|&(a, _)| chars[a].is_lowercase())
-    };
-    if !ow.is_empty() && ow == tw && has_lowercase_word {
+    let op = folded_phrase(original);
+    let tp = folded_phrase(translation);
+    // equal phrases are equal word lists; " " has no words
+    if op.len() > 1 && op == tp && has_lowercase_word(original) {
         hit(
             hits,
             Check::Untranslated,
@@ -1687,10 +1748,10 @@ fn check_untranslated(original: &str, translation: &str, hits: &mut Vec<Hit>) {
     }
     let mut spanish: Vec<&str> = Vec::new();
     let mut english = 0usize;
-    for w in &tw {
-        if SPANISH_FUNCTION_WORDS.contains(&w.as_str()) {
+    for w in phrase_words(&tp) {
+        if SPANISH_FUNCTION_SET.contains(w) {
             spanish.push(w);
-        } else if ENGLISH_FUNCTION_WORDS.contains(&w.as_str()) {
+        } else if ENGLISH_FUNCTION_SET.contains(w) {
             english += 1;
         }
     }
@@ -1905,54 +1966,65 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
             format!("{label} contains {kind} \\u{{{:04X}}}{times}", c as u32),
         );
     }
-    // mixed-script words
-    let chars: Vec<char> = s.chars().collect();
+    // mixed-script words: a word is a letter and the letters and
+    // combining marks after it; only a word with letters of two scripts
+    // (a bit each in `scripts`) is looked at closely
     let mut seen = BTreeSet::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_alphabetic() {
-            i += 1;
+    let mut start: Option<usize> = None;
+    let mut scripts_seen = 0u8;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        if start.is_some() && (c.is_alphabetic() || is_combining_mark(c)) {
+            scripts_seen |= script_of(c).map_or(0, |sc| 1 << sc as u8);
             continue;
         }
-        let start = i;
-        while i < chars.len() && (chars[i].is_alphabetic() || is_combining_mark(chars[i])) {
-            i += 1;
+        if let Some(from) = start.take()
+            && scripts_seen.count_ones() >= 2
+        {
+            mixed_script_word(label, &s[from..i], &mut seen, hits);
         }
-        let word = &chars[start..i];
-        let scripts: BTreeSet<Script> = word.iter().filter_map(|&c| script_of(c)).collect();
-        if scripts.len() < 2 {
-            continue;
+        if c.is_alphabetic() {
+            start = Some(i);
+            scripts_seen = script_of(c).map_or(0, |sc| 1 << sc as u8);
         }
-        // the majority script is "expected"; escape the others
-        let mut counts: BTreeMap<Script, usize> = BTreeMap::new();
-        for c in word {
-            if let Some(sc) = script_of(*c) {
-                *counts.entry(sc).or_insert(0) += 1;
-            }
+    }
+}
+
+/// Reports one word with letters of two or more scripts, once per shown form.
+fn mixed_script_word(label: &str, word: &str, seen: &mut BTreeSet<String>, hits: &mut Vec<Hit>) {
+    let word: Vec<char> = word.chars().collect();
+    let scripts: BTreeSet<Script> = word.iter().filter_map(|&c| script_of(c)).collect();
+    if scripts.len() < 2 {
+        return;
+    }
+    // the majority script is "expected"; escape the others
+    let mut counts: BTreeMap<Script, usize> = BTreeMap::new();
+    for c in &word {
+        if let Some(sc) = script_of(*c) {
+            *counts.entry(sc).or_insert(0) += 1;
         }
-        let major = counts
-            .iter()
-            .max_by_key(|(sc, n)| (**n, std::cmp::Reverse(**sc)))
-            .map(|(sc, _)| *sc)
-            .unwrap_or(Script::Latin);
-        let shown: String = word
-            .iter()
-            .map(|&c| match script_of(c) {
-                Some(sc) if sc != major => format!("\\u{{{:04X}}}", c as u32),
-                _ => c.to_string(),
-            })
-            .collect();
-        if seen.insert(shown.clone()) {
-            let names: Vec<&str> = scripts.iter().map(|s| script_name(*s)).collect();
-            hit(
-                hits,
-                Check::SuspiciousText,
-                format!(
-                    "{label} has mixed-script word \"{shown}\" ({})",
-                    names.join(" + ")
-                ),
-            );
-        }
+    }
+    let major = counts
+        .iter()
+        .max_by_key(|(sc, n)| (**n, std::cmp::Reverse(**sc)))
+        .map(|(sc, _)| *sc)
+        .unwrap_or(Script::Latin);
+    let shown: String = word
+        .iter()
+        .map(|&c| match script_of(c) {
+            Some(sc) if sc != major => format!("\\u{{{:04X}}}", c as u32),
+            _ => c.to_string(),
+        })
+        .collect();
+    if seen.insert(shown.clone()) {
+        let names: Vec<&str> = scripts.iter().map(|s| script_name(*s)).collect();
+        hit(
+            hits,
+            Check::SuspiciousText,
+            format!(
+                "{label} has mixed-script word \"{shown}\" ({})",
+                names.join(" + ")
+            ),
+        );
     }
 }
 
