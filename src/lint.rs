@@ -132,8 +132,10 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
     match translation {
         Some(tr) => {
             check_numbers(original, tr, &mut hits);
-            check_names(original, tr, opts, &mut hits);
-            check_untranslated(original, tr, &mut hits);
+            // the translation's folded words, shared by two checks
+            let tr_phrase = folded_phrase(tr);
+            check_names(original, &tr_phrase, opts, &mut hits);
+            check_untranslated(original, tr, &tr_phrase, &mut hits);
             check_length(original, tr, opts, &mut hits);
             check_punctuation(original, tr, &mut hits);
             check_suspicious("original", original, &mut hits);
@@ -1553,7 +1555,8 @@ static BUILTIN_FOLDED: std::sync::LazyLock<Vec<(String, String)>> =
             .collect()
     });
 
-fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
+/// `tr_phrase` is the translation's [`folded_phrase`].
+fn check_names(original: &str, tr_phrase: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
     let spans = word_spans(original);
     // every word folded into one buffer, then sliced
     let mut buf = String::with_capacity(original.len());
@@ -1575,8 +1578,10 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
             folded: &buf[fa..fb],
         })
         .collect();
-    let tr_phrase = folded_phrase(translation);
-    let tr_words: BTreeSet<&str> = phrase_words(&tr_phrase).collect();
+    // built only if some name is not found as a phrase
+    let tr_words_cell = std::cell::OnceCell::new();
+    let tr_words =
+        || -> &BTreeSet<&str> { tr_words_cell.get_or_init(|| phrase_words(tr_phrase).collect()) };
     // the newsroom's own renderings are folded only if a name needs them
     let own = std::cell::OnceCell::new();
     let renderings = || {
@@ -1676,12 +1681,12 @@ fn check_names(original: &str, translation: &str, opts: &LintOptions, hits: &mut
         if renderings().any(|(from, to)| {
             name_phrase.contains(from.as_str())
                 && (tr_phrase.contains(to.as_str())
-                    || to.split_whitespace().all(|w| word_present(w, &tr_words)))
+                    || to.split_whitespace().all(|w| word_present(w, tr_words())))
         }) {
             continue;
         }
         // 3. any content word present (accent-insensitive, prefix-tolerant)
-        if content.iter().any(|w| word_present(w.folded, &tr_words)) {
+        if content.iter().any(|w| word_present(w.folded, tr_words())) {
             continue;
         }
         if reported.insert(display) {
@@ -1724,7 +1729,8 @@ static ENGLISH_FUNCTION_SET: WordSet =
 /// Minimum number of Spanish function words before the ratio rule applies.
 pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
 
-fn check_untranslated(original: &str, translation: &str, hits: &mut Vec<Hit>) {
+/// `tp` is the translation's [`folded_phrase`].
+fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Vec<Hit>) {
     if translation.trim().is_empty() {
         if !original.trim().is_empty() {
             hit(
@@ -1736,7 +1742,6 @@ fn check_untranslated(original: &str, translation: &str, hits: &mut Vec<Hit>) {
         return;
     }
     let op = folded_phrase(original);
-    let tp = folded_phrase(translation);
     // equal phrases are equal word lists; " " has no words
     if op.len() > 1 && op == tp && has_lowercase_word(original) {
         hit(
@@ -1748,7 +1753,7 @@ fn check_untranslated(original: &str, translation: &str, hits: &mut Vec<Hit>) {
     }
     let mut spanish: Vec<&str> = Vec::new();
     let mut english = 0usize;
-    for w in phrase_words(&tp) {
+    for w in phrase_words(tp) {
         if SPANISH_FUNCTION_SET.contains(w) {
             spanish.push(w);
         } else if ENGLISH_FUNCTION_SET.contains(w) {

@@ -321,10 +321,15 @@ impl Quote {
 
     /// The different reviewers whose approvals count for the current content.
     pub fn valid_approvers(&self, rules: &ApprovalRules) -> Vec<&Person> {
-        let digest = self.current_digest();
+        self.approvers_of(&self.current_digest(), rules)
+    }
+
+    /// The distinct reviewers whose approvals count for the content with
+    /// `digest`.
+    fn approvers_of(&self, digest: &str, rules: &ApprovalRules) -> Vec<&Person> {
         let mut approvers: Vec<&Person> = Vec::new();
         for review in &self.reviews {
-            if self.approval_counts(review, &digest, rules)
+            if self.approval_counts(review, digest, rules)
                 && !approvers.iter().any(|p| p.same_as(&review.reviewer))
             {
                 approvers.push(&review.reviewer);
@@ -341,7 +346,7 @@ impl Quote {
         if newest_on_current.is_some_and(|r| r.verdict == Verdict::ChangesRequested) {
             return State::ChangesRequested;
         }
-        if self.valid_approvers(rules).len() as u32 >= rules.required_approvals.max(1) {
+        if self.approvers_of(&digest, rules).len() as u32 >= rules.required_approvals.max(1) {
             return if published_digest == Some(digest.as_str()) {
                 State::Published
             } else {

@@ -211,7 +211,11 @@ impl Store {
             column: 1,
             message,
         };
-        let meta = fs::metadata(&path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        // one open, then the size from the open file: `check` reads every
+        // record, and a second path lookup per file showed in its profile
+        let cannot = |e: std::io::Error| whole(format!("cannot read: {e}"));
+        let mut file = fs::File::open(&path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
         if meta.is_dir() {
             return Err(whole("is a directory, not a record file".into()));
         }
@@ -221,7 +225,8 @@ impl Store {
                 meta.len()
             )));
         }
-        let bytes = fs::read(&path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot)?;
         parse_record(rel, &bytes)
     }
 
