@@ -151,12 +151,16 @@ fn run_streaming(
     Ok(if errors > 0 { 1 } else { 0 })
 }
 
-/// Checks the articles, in parallel on all cores, in slug order.
+/// Checks the articles, in parallel on all cores, in slug order. Each
+/// thread takes the next unchecked article as it finishes one, so a slow
+/// article (a long history) or a core busy with other work does not leave
+/// the other threads idle.
 pub fn check_all(
     newsroom: &Newsroom,
     slugs: &[String],
     progress: &crate::progress::Progress,
 ) -> Result<Vec<ArticleReport>, CommandError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     // git2 handles are not shared across threads; the check needs only files.
     let store = &newsroom.store;
     let policy = &newsroom.policy;
@@ -164,21 +168,26 @@ pub fn check_all(
         .map(|n| n.get())
         .unwrap_or(1)
         .min(slugs.len().max(1));
-    let chunk = slugs.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<ArticleReport>, CommandError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = slugs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut out = Vec::with_capacity(part.len());
-                    for slug in part {
+    let next = AtomicUsize::new(0);
+    type Checked = Vec<(usize, ArticleReport)>;
+    // an error carries the position of its article
+    let results: Vec<Result<Checked, (usize, CommandError)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(slug) = slugs.get(i) else {
+                            break;
+                        };
                         let latest = crate::publication::latest(store, slug)
-                            .map_err(|e| CommandError::usage(e.to_string()))?;
+                            .map_err(|e| (i, CommandError::usage(e.to_string())))?;
                         let report = check_article(store, policy, slug, latest.as_ref())
-                            .map_err(|e| CommandError::usage(e.to_string()))?;
+                            .map_err(|e| (i, CommandError::usage(e.to_string())))?;
                         progress.inc();
                         if report.exists || !report.findings.is_empty() {
-                            out.push(report);
+                            out.push((i, report));
                         }
                     }
                     Ok(out)
@@ -189,15 +198,28 @@ pub fn check_all(
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err(CommandError::internal("a check thread failed")))
+                    .unwrap_or_else(|_| Err((0, CommandError::internal("a check thread failed"))))
             })
             .collect()
     });
-    let mut reports = Vec::new();
+    let mut checked = Vec::new();
+    // the error of the first article in slug order, whichever thread met it
+    let mut first_error: Option<(usize, CommandError)> = None;
     for r in results {
-        reports.extend(r?);
+        match r {
+            Ok(part) => checked.extend(part),
+            Err((at, e)) => {
+                if first_error.as_ref().is_none_or(|(i, _)| at < *i) {
+                    first_error = Some((at, e));
+                }
+            }
+        }
     }
-    Ok(reports)
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    checked.sort_unstable_by_key(|(i, _)| *i);
+    Ok(checked.into_iter().map(|(_, r)| r).collect())
 }
 
 /// Adds `unverified-review` findings (crate::provenance) to the reports.
