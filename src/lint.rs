@@ -1946,6 +1946,15 @@ fn script_name(s: Script) -> &'static str {
 }
 
 fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
+    // ASCII text has no bidi, zero-width or non-Latin letters: only C0
+    // controls (and DEL) can be suspicious in it
+    if s.is_ascii()
+        && !s
+            .bytes()
+            .any(|b| (b.is_ascii_control()) && b != b'\n' && b != b'\t')
+    {
+        return;
+    }
     let mut found: BTreeMap<char, usize> = BTreeMap::new();
     for c in s.chars() {
         if is_bidi_control(c) || is_zero_width(c) || (c.is_control() && c != '\n' && c != '\t') {
@@ -2355,6 +2364,12 @@ mod tests {
         let is_invisible = |c: char| c.is_control() || crate::render::is_unsafe_char(c);
         assert!(s.iter().all(|m| !m.chars().any(is_invisible)), "{s:?}");
         assert!(s[0].contains("\\u{0007}"));
+        // pure ASCII takes a short path; its controls are still found
+        for (t, code) in [("bell\u{7} here", "0007"), ("del\u{7f}ete", "007F")] {
+            let s = of(&checks(t, None), Check::SuspiciousText);
+            assert_eq!(s.len(), 1, "{t:?}: {s:?}");
+            assert!(s[0].contains(&format!("\\u{{{code}}}")), "{s:?}");
+        }
         // every message is escaped, whatever the check
         let h = checks("  «x\u{202E}", None);
         assert!(h.iter().all(|m| !m.message.chars().any(is_invisible)));
