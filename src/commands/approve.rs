@@ -116,6 +116,27 @@ fn verdict(
     let reviewer = newsroom.repo.identity()?;
     let signer = signer_for(&newsroom, sign)?;
     let moment = repo::now()?;
+    if verdict == Verdict::ChangesRequested
+        && !no_commit
+        && request_left_uncommitted(&newsroom, &r, &quote, &reviewer, comment.as_deref())?
+    {
+        // A `request-changes` killed between its write and its commit: the
+        // rerun finishes it instead of asking a second time.
+        let number = quote.current().number;
+        let msg = commit_message(
+            "request-changes",
+            &format!("request-changes {r} (revision {number})"),
+            comment.as_deref(),
+            &[r.to_string()],
+        );
+        let rel = Store::record_rel_path(&r);
+        let bytes = serialize_record(&quote).into_bytes();
+        newsroom.write_and_commit(&vec![(rel, bytes)], &msg, &reviewer, &moment, false)?;
+        ui.status(format!(
+            "Your request for changes to revision {number} of {r} was written by an interrupted verbatim but never committed; committed it now."
+        ));
+        return Ok(0);
+    }
     let changed = record_verdict(
         &mut quote,
         &r.to_string(),
@@ -139,7 +160,7 @@ fn verdict(
         Verdict::ChangesRequested => "request-changes",
     };
     if !changed {
-        if !no_commit && approval_left_uncommitted(&newsroom, &r, &quote, &reviewer)? {
+        if !no_commit && newest_review_left_uncommitted(&newsroom, &r, &quote, &reviewer)? {
             // An `approve` killed between its write and its commit: the
             // rerun finishes it.
             let msg = commit_message(
@@ -218,10 +239,33 @@ pub fn signer_for(
     Ok(Some(crate::signing::Signer::from_git_config(&config)?))
 }
 
+/// Whether the record's newest review is this reviewer's request for
+/// changes to the current content, with this comment, and is the only
+/// difference from HEAD's record: a `request-changes` that wrote the record
+/// and was killed before committing it.
+fn request_left_uncommitted(
+    newsroom: &Newsroom,
+    r: &QuoteRef,
+    quote: &crate::quote::Quote,
+    reviewer: &crate::quote::Person,
+    comment: Option<&str>,
+) -> Result<bool, CommandError> {
+    let Some(newest) = quote.reviews.last() else {
+        return Ok(false);
+    };
+    if newest.verdict != Verdict::ChangesRequested
+        || newest.comment.as_deref() != comment
+        || newest.digest != quote.current_digest()
+    {
+        return Ok(false);
+    }
+    newest_review_left_uncommitted(newsroom, r, quote, reviewer)
+}
+
 /// Whether the work tree's record differs from HEAD's by exactly one more
 /// review, the newest, by `reviewer`: the trace of a verdict written and
 /// never committed.
-fn approval_left_uncommitted(
+fn newest_review_left_uncommitted(
     newsroom: &Newsroom,
     r: &QuoteRef,
     quote: &crate::quote::Quote,

@@ -905,3 +905,50 @@ fn a_record_past_the_size_limit_is_refused_by_path() {
         .code(1)
         .stdout_has("invalid-record");
 }
+
+/// A `request-changes` killed between writing the record and committing
+/// it (here: written with `--no-commit`) is finished by its rerun, not
+/// recorded a second time; a different comment is a new request.
+#[test]
+fn rerun_of_an_interrupted_request_changes_commits_it_once() {
+    let env = TestEnv::new();
+    env.add_quote("a/q", "Sí.", "Yes.");
+    let ask = [
+        "request-changes",
+        "a/q",
+        "--comment",
+        "Say \"yes\" with more force.",
+    ];
+    let mut first = ask.to_vec();
+    first.push("--no-commit");
+    env.run(EVA, &first).ok();
+    let requests = |env: &TestEnv| {
+        env.read("translations/a/q.toml")
+            .matches("verdict = \"changes-requested\"")
+            .count()
+    };
+    assert_eq!(requests(&env), 1);
+    assert_ne!(env.git(&["status", "--porcelain=v1", "translations"]), "");
+
+    env.run(EVA, &ask)
+        .code(0)
+        .stderr_has("interrupted verbatim but never committed; committed it now");
+    assert_eq!(requests(&env), 1, "{}", env.read("translations/a/q.toml"));
+    assert_eq!(env.git(&["status", "--porcelain=v1", "translations"]), "");
+    assert_eq!(env.state("a/q"), "changes-requested");
+
+    // Asked again once committed, or with other words: a new request.
+    env.run(
+        EVA,
+        &[
+            "request-changes",
+            "a/q",
+            "--comment",
+            "And keep the accent.",
+        ],
+    )
+    .ok();
+    assert_eq!(requests(&env), 2);
+    env.run(EVA, &ask).ok();
+    assert_eq!(requests(&env), 3);
+}
