@@ -4,6 +4,7 @@
 mod common;
 
 mod test_bench;
+mod test_changed_since;
 mod test_check;
 mod test_ecosystem;
 mod test_foundation;
