@@ -5,11 +5,13 @@
 //! the edge. `docs/ARCHITECTURE.md` draws the picture.
 
 pub mod article;
+pub mod changes;
 pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod history;
+pub mod index_file;
 pub mod interchange;
 pub mod lint;
 pub mod matching;

@@ -258,27 +258,15 @@ fn verify_history(
 }
 
 /// Slugs whose article file or records differ between `rev` and the work
-/// tree (including untracked files).
+/// tree: committed since, staged, unstaged, untracked or deleted
+/// (crate::changes: REV's tree against HEAD's, then HEAD against the
+/// index and the work tree).
 pub fn changed_slugs(newsroom: &Newsroom, rev: &str) -> Result<BTreeSet<String>, CommandError> {
     let git = &newsroom.repo.git;
     let tree = tree_at(git, rev, "--changed-since")?;
-    let mut opts = git2::DiffOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true);
-    opts.pathspec(ARTICLES_DIR).pathspec(TRANSLATIONS_DIR);
-    let diff = git
-        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+    let paths = crate::changes::changed_paths(git, &tree, &[ARTICLES_DIR, TRANSLATIONS_DIR])
         .map_err(|e| CommandError::internal(format!("git diff failed: {e}")))?;
-    let mut slugs = BTreeSet::new();
-    for delta in diff.deltas() {
-        for file in [delta.old_file(), delta.new_file()] {
-            if let Some(path) = file.path().and_then(|p| p.to_str())
-                && let Some(slug) = slug_of_path(path)
-            {
-                slugs.insert(slug);
-            }
-        }
-    }
-    Ok(slugs)
+    Ok(paths.iter().filter_map(|p| slug_of_path(p)).collect())
 }
 
 /// The tree of the commit `rev` names, for the flag `flag`.
