@@ -467,59 +467,67 @@ impl Scanner {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1);
+        let mut present = 0;
         let items = if threads == 1 || groups.len() < 256 {
-            self.scan(&fd, dir, groups, &mut found)?
+            self.scan(&fd, dir, groups, &mut found, &mut present)?
         } else {
             let chunk = groups.len().div_ceil(threads);
             let fd = &fd;
-            let parts: Vec<Result<(Items, Paths), git2::Error>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = groups
-                    .chunks(chunk)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            let mut found = Paths::new();
-                            let items = self.scan(fd, dir, part, &mut found)?;
-                            Ok((items, found))
+            let parts: Vec<Result<(Items, Paths, usize), git2::Error>> =
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = groups
+                        .chunks(chunk)
+                        .map(|part| {
+                            scope.spawn(move || {
+                                let mut found = Paths::new();
+                                let mut present = 0;
+                                let items = self.scan(fd, dir, part, &mut found, &mut present)?;
+                                Ok((items, found, present))
+                            })
                         })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(git2::Error::from_str("a work-tree thread failed"))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| {
+                            h.join().unwrap_or_else(|_| {
+                                Err(git2::Error::from_str("a work-tree thread failed"))
+                            })
                         })
-                    })
-                    .collect()
-            });
+                        .collect()
+                });
             let mut items = Vec::with_capacity(groups.len());
             for part in parts {
-                let (i, f) = part?;
+                let (i, f, p) = part?;
                 items.extend(i);
                 found.extend(f);
+                present += p;
             }
             items
         };
-        untracked(fd, dir, groups, &mut found);
+        untracked(fd, dir, groups, present, &mut found);
         Ok((items, found))
     }
 
     /// For the children `groups` of the folder `dir`, open as `fd`: stats
     /// each file, opens and lists each subfolder, hashes each subfolder's
-    /// tree from the index. Returns the children's items.
+    /// tree from the index. Returns the children's items; counts in
+    /// `present` the children found in the work tree.
     fn scan<'a>(
         &'a self,
         fd: &OwnedFd,
         dir: &[u8],
         groups: &[(&'a [u8], Child<'a>)],
         found: &mut Paths,
+        present: &mut usize,
     ) -> Result<Items<'a>, git2::Error> {
         groups
             .iter()
             .map(|(name, child)| {
                 let item = match child {
                     Child::File(e) => {
-                        if !self.file_matches(fd, name, e) {
+                        let (here, same) = self.compare_file(fd, name, e);
+                        *present += usize::from(here);
+                        if !same {
                             found.insert(self.index.path(e).to_vec());
                         }
                         (e.mode, Oid::from_bytes(&e.oid)?)
@@ -529,8 +537,11 @@ impl Scanner {
                         let sub = self.children(slice, path.len() + 1);
                         let items = match open_dir(fd, name) {
                             Ok(sub_fd) => {
-                                let items = self.scan(&sub_fd, &path, &sub, found)?;
-                                untracked(sub_fd, &path, &sub, found);
+                                *present += 1;
+                                let mut sub_present = 0;
+                                let items =
+                                    self.scan(&sub_fd, &path, &sub, found, &mut sub_present)?;
+                                untracked(sub_fd, &path, &sub, sub_present, found);
                                 items
                             }
                             Err(_) => {
@@ -548,19 +559,25 @@ impl Scanner {
             .collect()
     }
 
-    /// Whether the file `name` in the folder `fd` is as the index entry
-    /// `e` says: stat data equal to the index's (and not racily so) mean
-    /// unchanged, as for git; otherwise the content is hashed and compared.
-    fn file_matches(&self, fd: &OwnedFd, name: &[u8], e: &Entry) -> bool {
-        if e.mode == MODE_SUBMODULE {
-            return true;
-        }
+    /// Whether the file `name` in the folder `fd` exists, and whether it
+    /// is as the index entry `e` says: stat data equal to the index's (and
+    /// not racily so) mean unchanged, as for git; otherwise the content is
+    /// hashed and compared.
+    fn compare_file(&self, fd: &OwnedFd, name: &[u8], e: &Entry) -> (bool, bool) {
         let st = match fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
             Ok(st) => st,
             // Sparse checkout: absent, as meant.
-            Err(Errno::NOENT) => return e.skip_worktree,
-            Err(_) => return false,
+            Err(Errno::NOENT) => return (false, e.skip_worktree),
+            Err(_) => return (false, false),
         };
+        (
+            true,
+            e.mode == MODE_SUBMODULE || self.file_matches(fd, name, e, &st),
+        )
+    }
+
+    /// `compare_file` once the file is known to exist, with its stat data.
+    fn file_matches(&self, fd: &OwnedFd, name: &[u8], e: &Entry, st: &fs::Stat) -> bool {
         let kind = FileType::from_raw_mode(st.st_mode);
         let link = e.mode == MODE_SYMLINK;
         if kind
@@ -572,7 +589,7 @@ impl Scanner {
         {
             return false;
         }
-        if stat_matches(e, &st) && i64::from(e.stat.mtime.0) < self.index_mtime {
+        if stat_matches(e, st) && i64::from(e.stat.mtime.0) < self.index_mtime {
             return true;
         }
         let content = if link {
@@ -620,12 +637,33 @@ fn open_dir(at: impl AsFd, name: impl AsRef<[u8]>) -> rustix::io::Result<OwnedFd
 
 /// Adds each name in the folder `fd` (at `dir`) that is none of the
 /// index's `groups`: an untracked file or folder, ignored or not (`check`
-/// reads it either way).
-fn untracked(fd: OwnedFd, dir: &[u8], groups: &[(&[u8], Child)], found: &mut Paths) {
-    let Ok(listing) = fs::Dir::new(fd) else {
+/// reads it either way). `present` of the groups were found in the folder:
+/// when that is all of them and the folder has no more names, there is
+/// nothing to compare, name by name.
+fn untracked(
+    fd: OwnedFd,
+    dir: &[u8],
+    groups: &[(&[u8], Child)],
+    present: usize,
+    found: &mut Paths,
+) {
+    let Ok(mut listing) = fs::Dir::new(fd) else {
         found.insert(dir.to_vec());
         return;
     };
+    let mut names = 0;
+    for entry in listing.by_ref() {
+        let Ok(entry) = entry else {
+            found.insert(dir.to_vec());
+            return;
+        };
+        let name = entry.file_name().to_bytes();
+        names += usize::from(name != b"." && name != b"..");
+    }
+    if present == groups.len() && names == groups.len() {
+        return;
+    }
+    listing.rewind();
     let mut known: Vec<&[u8]> = groups.iter().map(|(name, _)| *name).collect();
     known.sort_unstable();
     for entry in listing {
@@ -1097,7 +1135,7 @@ mod tests {
                 index_mtime,
             };
             let e = &scanner.index.entries()[0];
-            assert_eq!(scanner.file_matches(&articles, b"a.md", e), same);
+            assert_eq!(scanner.compare_file(&articles, b"a.md", e), (true, same));
         }
     }
 }
