@@ -53,28 +53,59 @@ pub fn changed_paths(
     rev: &Tree,
     dirs: &[&str],
 ) -> Result<BTreeSet<String>, git2::Error> {
-    let head = match git.head() {
-        Ok(h) => Some(h.peel_to_tree()?),
-        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
-        Err(e) if e.code() == git2::ErrorCode::NotFound => None,
-        Err(e) => return Err(e),
-    };
+    let head = head_tree(git)?;
+    let mut out = committed_paths(git, rev, head.as_ref(), dirs)?;
+    out.extend(uncommitted_paths(git, head.as_ref(), dirs)?);
+    Ok(out)
+}
+
+/// HEAD's tree; `None` before the first commit.
+pub fn head_tree(git: &Repository) -> Result<Option<Tree<'_>>, git2::Error> {
+    match git.head() {
+        Ok(h) => Ok(Some(h.peel_to_tree()?)),
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => Ok(None),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Step 1: the paths under `dirs` where the trees `rev` and `head` differ.
+pub fn committed_paths(
+    git: &Repository,
+    rev: &Tree,
+    head: Option<&Tree>,
+    dirs: &[&str],
+) -> Result<BTreeSet<String>, git2::Error> {
     let mut out = Paths::default();
     for dir in dirs {
         let a = top_entry(Some(rev), dir);
-        let b = top_entry(head.as_ref(), dir);
+        let b = top_entry(head, dir);
         diff_entries(git, dir.as_bytes(), a, b, &mut out)?;
     }
-    let fast = Worktree::new(git, head.as_ref(), dirs).and_then(|w| w.changes());
-    match fast {
-        Ok(found) => out.extend(found),
+    Ok(strings(out))
+}
+
+/// Steps 2 and 3: the paths under `dirs` where the index or the work tree
+/// differ from `head` (HEAD's tree).
+pub fn uncommitted_paths(
+    git: &Repository,
+    head: Option<&Tree>,
+    dirs: &[&str],
+) -> Result<BTreeSet<String>, git2::Error> {
+    let mut out = Paths::new();
+    match Worktree::new(git, head, dirs).and_then(|w| w.changes()) {
+        Ok(found) => out = found,
         Err(Fallback::Git(e)) => return Err(e),
-        Err(Fallback::Declined(_)) => worktree_by_libgit2(git, head.as_ref(), dirs, &mut out)?,
+        Err(Fallback::Declined(_)) => worktree_by_libgit2(git, head, dirs, &mut out)?,
     }
-    Ok(out
+    Ok(strings(out))
+}
+
+fn strings(paths: Paths) -> BTreeSet<String> {
+    paths
         .into_iter()
         .map(|p| String::from_utf8_lossy(&p).into_owned())
-        .collect())
+        .collect()
 }
 
 type Paths = BTreeSet<Vec<u8>>;
