@@ -46,7 +46,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: CheckFormat,
-    /// Only articles whose file or records differ between REV and the work tree.
+    /// Only articles whose file, records or publications differ between REV
+    /// and the work tree (all articles if verbatim.toml or its
+    /// allowed-signers file differs).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
     /// Verify review signatures against the allowed-signers file (and the
@@ -261,10 +263,33 @@ fn verify_history(
 /// tree: committed since, staged, unstaged, untracked or deleted
 /// (crate::changes: REV's tree against HEAD's, then HEAD against the
 /// index and the work tree).
+///
+/// A publication record counts for its article; a change to the policy
+/// (`verbatim.toml`, or the allowed-signers file it names) counts for every
+/// article, since it can change any article's findings.
 pub fn changed_slugs(newsroom: &Newsroom, rev: &str) -> Result<BTreeSet<String>, CommandError> {
     let git = &newsroom.repo.git;
     let tree = tree_at(git, rev, "--changed-since")?;
-    let paths = crate::changes::changed_paths(git, &tree, &[ARTICLES_DIR, TRANSLATIONS_DIR])
+    let mut policy_files = vec![crate::policy::POLICY_FILE.to_string()];
+    policy_files.extend(newsroom.policy.allowed_signers.clone());
+    let policy_changed = policy_files.iter().any(|rel| {
+        let then = tree
+            .get_path(Path::new(rel))
+            .ok()
+            .and_then(|e| e.to_object(git).ok()?.peel_to_blob().ok())
+            .map(|b| b.content().to_vec());
+        let now = std::fs::read(newsroom.store.abs(rel)).ok();
+        then != now
+    });
+    if policy_changed {
+        return Ok(newsroom.store.slugs()?.into_iter().collect());
+    }
+    let dirs = [
+        ARTICLES_DIR,
+        TRANSLATIONS_DIR,
+        crate::publication::PUBLICATIONS_DIR,
+    ];
+    let paths = crate::changes::changed_paths(git, &tree, &dirs)
         .map_err(|e| CommandError::internal(format!("git diff failed: {e}")))?;
     Ok(paths.iter().filter_map(|p| slug_of_path(p)).collect())
 }
@@ -287,6 +312,8 @@ fn tree_at<'r>(
 fn slug_of_path(path: &str) -> Option<String> {
     let slug = if let Some(rest) = path.strip_prefix("articles/") {
         rest.strip_suffix(".md")?
+    } else if let Some(rest) = path.strip_prefix("publications/") {
+        rest.split('/').next()?
     } else {
         path.strip_prefix("translations/")?.split('/').next()?
     };

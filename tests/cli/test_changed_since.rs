@@ -329,3 +329,45 @@ fn several_changes_at_once() {
         &["a", "b", "d"],
     );
 }
+
+/// The policy applies to every article: a change to `verbatim.toml` since
+/// REV, committed or not, checks them all.
+#[test]
+fn a_policy_change_checks_every_article() {
+    expect_checked(
+        |env| {
+            let policy = env.read("verbatim.toml");
+            env.write("verbatim.toml", &format!("{policy}\n# stricter soon\n"));
+        },
+        &["a", "b", "c"],
+    );
+    expect_checked(
+        |env| {
+            let policy = env.read("verbatim.toml");
+            env.write("verbatim.toml", &format!("{policy}\n# stricter soon\n"));
+            env.git(&["commit", "-q", "-am", "policy"]);
+        },
+        &["a", "b", "c"],
+    );
+}
+
+/// A publication record belongs to its article: one added since REV makes
+/// `check` read that article's publications (here an unreadable one, which
+/// stops the check naming it); without the change the file is never read.
+#[test]
+fn a_publication_change_checks_its_article() {
+    for format in FORMATS {
+        let env = newsroom(format);
+        env.write("publications/b/1.toml", "not = [toml\n");
+        env.run(EVA, &["check", "--changed-since", "base"])
+            .code(2)
+            .stderr_has("publications/b/1.toml");
+        env.git(&["add", "publications"]);
+        env.git(&["commit", "-q", "-m", "publication"]);
+        env.run(EVA, &["check", "--changed-since", "HEAD~1"])
+            .code(2)
+            .stderr_has("publications/b/1.toml");
+        // Not changed since HEAD: article b is not checked, so not read.
+        assert_eq!(checked(&env, "HEAD"), set(&[]), "index: {format:?}");
+    }
+}
