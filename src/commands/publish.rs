@@ -22,7 +22,8 @@ use crate::ui::Ui;
 /// or its quote records have uncommitted changes, when `verbatim check`
 /// finds an error in the article, when the tag already exists, or when
 /// nothing changed since the last publication. Publishing again after a
-/// correction records N+1 and lists the corrected quotes.
+/// correction records N+1 and lists the corrected quotes. A publication
+/// committed but never tagged (an interrupted publish) is tagged instead.
 ///
 /// Examples:
 ///   verbatim publish sheinbaum-call --dry-run
@@ -55,6 +56,9 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &PublishArgs) -> Result<u8, CommandErr
     }
     let publisher = newsroom.repo.identity()?;
     let moment = repo::now()?;
+    if let Some(code) = tag_untagged_publication(ui, &newsroom, slug, args, &publisher, &moment)? {
+        return Ok(code);
+    }
     let plan = plan(
         &newsroom.repo,
         &newsroom.store,
@@ -146,6 +150,61 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &PublishArgs) -> Result<u8, CommandErr
         describe(ui, p)?;
     }
     Ok(0)
+}
+
+/// The latest publication of `slug` is committed (the file on disk is
+/// HEAD's) but its tag is missing: a `publish` killed between its commit and
+/// its tag. Tags the commit that recorded it, and says so. `None` when
+/// there is nothing to finish.
+fn tag_untagged_publication(
+    ui: &mut Ui,
+    newsroom: &Newsroom,
+    slug: &str,
+    args: &PublishArgs,
+    publisher: &crate::quote::Person,
+    moment: &repo::Moment,
+) -> Result<Option<u8>, CommandError> {
+    let Some(p) = crate::publication::latest(&newsroom.store, slug)
+        .map_err(|e| CommandError::usage(e.to_string()))?
+    else {
+        return Ok(None);
+    };
+    if newsroom.repo.tag_exists(&p.tag) {
+        return Ok(None);
+    }
+    let rel = Publication::rel_path(slug, p.number);
+    // Uncommitted (killed before the commit): the gate names the file.
+    let Some(blob) = newsroom.repo.blob_at_head(&rel)? else {
+        return Ok(None);
+    };
+    let on_disk = std::fs::read(newsroom.store.abs(&rel))
+        .ok()
+        .and_then(|bytes| git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok());
+    if on_disk != Some(blob) {
+        return Ok(None);
+    }
+    let Some(commit) = newsroom.repo.commit_introducing(&rel, blob)? else {
+        return Ok(None);
+    };
+    if args.dry_run {
+        ui.line(format!(
+            "Would tag commit {:.12}, which recorded publication {} of {slug}, as {}: a publish was interrupted before its tag. Nothing was written.",
+            commit.to_string(),
+            p.number,
+            p.tag
+        ))?;
+        return Ok(Some(0));
+    }
+    newsroom
+        .repo
+        .create_tag(&p.tag, commit, &tag_message(&p), publisher, moment)?;
+    ui.status(format!(
+        "Publication {} of {slug} was recorded in commit {:.12} but never tagged (an interrupted publish); tagged it {} now.",
+        p.number,
+        commit.to_string(),
+        p.tag
+    ));
+    Ok(Some(0))
 }
 
 /// Lists the quotes of a publication and its corrections.

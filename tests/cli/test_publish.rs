@@ -611,3 +611,39 @@ fn a_tag_that_cannot_be_created_is_reported_with_the_commit() {
         "verbatim: publish day (1)"
     );
 }
+
+/// A `publish` killed after its commit and before its tag: the rerun tags
+/// the commit that recorded the publication, instead of refusing with
+/// "nothing changed" and leaving the publication untagged for good.
+#[test]
+fn rerun_of_a_publish_interrupted_before_its_tag_tags_it() {
+    let env = ready_newsroom();
+    env.run(EVA, &["publish", "day"]).ok();
+    let recorded = env.git(&["rev-parse", "HEAD"]);
+    // Later work lands on top before anyone notices the missing tag.
+    env.write("notes.txt", "later work\n");
+    commit_all(&env, "later work");
+    env.git(&["tag", "-d", "published/day/1"]);
+
+    // --dry-run says what it would do and writes nothing.
+    let before = env.snapshot();
+    env.run(EVA, &["publish", "day", "--dry-run"])
+        .code(0)
+        .stdout_has("Would tag");
+    assert_eq!(env.snapshot(), before);
+
+    env.run(EVA, &["publish", "day"])
+        .code(0)
+        .stderr_has("never tagged")
+        .stderr_has("published/day/1");
+    assert_eq!(
+        env.git(&["rev-parse", "published/day/1^{commit}"]),
+        recorded,
+        "the tag points at the commit that recorded publication 1"
+    );
+    // Done: nothing left to repair, nothing changed.
+    refused(
+        &env,
+        &["nothing changed since publication 1 (published/day/1)"],
+    );
+}
