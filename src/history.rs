@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use git2::{Commit, ObjectType, Oid, Repository, Tree};
+use git2::{Commit, ObjectType, Oid, Repository};
+
+use crate::history_index::{Entry, HistoryIndex, TreeCache, blob_at};
 
 use crate::publication::{PUBLICATIONS_DIR, Publication};
 use crate::quote::{Quote, Review, Revision};
@@ -44,21 +46,21 @@ pub struct RecordCommits {
     pub reviews: Vec<Option<Oid>>,
 }
 
-/// The blob of `rel` in a tree, if there is one.
-fn blob_id(tree: &Tree, rel: &str) -> Option<Oid> {
-    let entry = tree.get_path(std::path::Path::new(rel)).ok()?;
-    (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
-}
-
 /// Walks the commits reachable from HEAD, newest first, that changed `rel`:
 /// those whose blob for `rel` differs from the blob in every parent (so a
 /// merge that took the file from one side is skipped, as `git log` does).
 /// `visit` gets the commit, its blob (if the file exists there) and the
 /// parents' blobs; it returns `true` to stop the walk.
+///
+/// Which commits changed `rel` comes from `index` (history_index.rs): a
+/// commit it lacks is computed from its trees and added, so only the first
+/// walk over a history reads every commit's trees. The caller saves the
+/// index ([`HistoryIndex::save`]) when done.
 fn walk_file_changes(
     repo: &Repository,
+    index: &mut HistoryIndex,
     rel: &str,
-    mut visit: impl FnMut(&Commit, Option<Oid>, &[Option<Oid>]) -> Result<bool, HistoryError>,
+    mut visit: impl FnMut(Oid, Option<Oid>, &[Option<Oid>]) -> Result<bool, HistoryError>,
 ) -> Result<(), HistoryError> {
     let head = match repo.head() {
         Ok(h) => h,
@@ -77,36 +79,34 @@ fn walk_file_changes(
     let mut walk = repo.revwalk()?;
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
     walk.push(head)?;
-    // Walking newest first, a commit's parent is usually the next commit:
-    // remember each tree's blob so every tree is searched once.
-    let mut blobs: HashMap<Oid, Option<Oid>> = HashMap::new();
-    let mut blob_of = |tree: Oid| -> Result<Option<Oid>, HistoryError> {
-        if let Some(b) = blobs.get(&tree) {
-            return Ok(*b);
-        }
-        let b = blob_id(&repo.find_tree(tree)?, rel);
-        if blobs.len() > 4096 {
-            blobs.clear();
-        }
-        blobs.insert(tree, b);
-        Ok(b)
-    };
+    let mut trees = TreeCache::default();
     for oid in walk {
-        let commit = repo.find_commit(oid?)?;
-        let blob = blob_of(commit.tree_id())?;
-        let mut parents = Vec::with_capacity(commit.parent_count());
-        for parent in commit.parents() {
-            parents.push(blob_of(parent.tree_id())?);
-        }
-        let unchanged = if parents.is_empty() {
-            blob.is_none()
-        } else {
-            parents.contains(&blob)
+        let oid = oid?;
+        let (blob, parents) = match index.entry(repo, &mut trees, oid)? {
+            Entry::Many => {
+                // Too many files to list: look the path up in the trees.
+                let commit = repo.find_commit(oid)?;
+                let blob = blob_at(&trees.get(repo, commit.tree_id())?, rel);
+                let mut parents = Vec::with_capacity(commit.parent_count());
+                for parent in commit.parents() {
+                    parents.push(blob_at(&trees.get(repo, parent.tree_id())?, rel));
+                }
+                let unchanged = if parents.is_empty() {
+                    blob.is_none()
+                } else {
+                    parents.contains(&blob)
+                };
+                if unchanged {
+                    continue;
+                }
+                (blob, parents)
+            }
+            listed => match listed.change(rel) {
+                Some(change) => (change.blob, change.parents.clone()),
+                None => continue,
+            },
         };
-        if unchanged {
-            continue;
-        }
-        if visit(&commit, blob, &parents)? {
+        if visit(oid, blob, &parents)? {
             break;
         }
     }
@@ -161,10 +161,11 @@ fn entries(quote: &Quote) -> (RevisionIndex<'_>, ReviewIndex<'_>) {
 /// Stops as soon as every entry is found.
 pub fn record_commits(
     repo: &Repository,
+    index: &mut HistoryIndex,
     rel: &str,
     quote: &Quote,
 ) -> Result<RecordCommits, HistoryError> {
-    if let Some(found) = record_commits_append_only(repo, rel, quote)? {
+    if let Some(found) = record_commits_append_only(repo, index, rel, quote)? {
         return Ok(found);
     }
     let mut found = RecordCommits {
@@ -172,7 +173,7 @@ pub fn record_commits(
         reviews: vec![None; quote.reviews.len()],
     };
     let mut cache = RecordCache::new();
-    walk_file_changes(repo, rel, |commit, blob, parents| {
+    walk_file_changes(repo, index, rel, |commit, blob, parents| {
         // An entry is recorded by this commit when the commit holds it and
         // no parent does. Walking newest first, a later (older) find wins,
         // which only matters for an entry removed and added back.
@@ -213,10 +214,10 @@ pub fn record_commits(
             }
         }
         for i in new_revisions {
-            found.revisions[i] = Some(commit.id());
+            found.revisions[i] = Some(commit);
         }
         for i in new_reviews {
-            found.reviews[i] = Some(commit.id());
+            found.reviews[i] = Some(commit);
         }
         Ok(
             found.revisions.iter().all(Option::is_some)
@@ -236,12 +237,13 @@ pub fn record_commits(
 /// otherwise `None`, and the exact entry-by-entry walk runs.
 fn record_commits_append_only(
     repo: &Repository,
+    index: &mut HistoryIndex,
     rel: &str,
     quote: &Quote,
 ) -> Result<Option<RecordCommits>, HistoryError> {
     let mut changes: Vec<(Oid, Option<Oid>, Vec<Option<Oid>>)> = Vec::new();
-    walk_file_changes(repo, rel, |commit, blob, parents| {
-        changes.push((commit.id(), blob, parents.to_vec()));
+    walk_file_changes(repo, index, rel, |commit, blob, parents| {
+        changes.push((commit, blob, parents.to_vec()));
         Ok(false)
     })?;
     // A straight line: each change's parent version is the next older change's.
@@ -275,8 +277,13 @@ fn record_commits_append_only(
     };
     let (mut had_revisions, mut had_reviews) = (0, 0);
     for (commit, blob, _) in changes.iter().rev() {
+        // Counted once per version and kept in the index: a long record's
+        // versions add up to gigabytes.
         let (revisions, reviews) = match blob {
-            Some(id) => count_tables(repo.find_blob(*id)?.content()),
+            Some(id) => {
+                let t = index.tables(repo, *id)?;
+                (t.revisions as usize, t.reviews as usize)
+            }
             None => (0, 0),
         };
         if revisions < had_revisions || reviews < had_reviews {
@@ -301,26 +308,17 @@ fn record_commits_append_only(
     Ok(Some(found))
 }
 
-/// Numbers of `[[revision]]` and `[[review]]` table headers in a record.
-fn count_tables(bytes: &[u8]) -> (usize, usize) {
-    let (mut revisions, mut reviews) = (0, 0);
-    for line in bytes.split(|b| *b == b'\n') {
-        match line.trim_ascii() {
-            b"[[revision]]" => revisions += 1,
-            b"[[review]]" => reviews += 1,
-            _ => {}
-        }
-    }
-    (revisions, reviews)
-}
-
 /// The commit that added the file at `rel` (the oldest commit reachable from
 /// HEAD that created it), if any.
-pub fn adding_commit(repo: &Repository, rel: &str) -> Result<Option<Oid>, HistoryError> {
+pub fn adding_commit(
+    repo: &Repository,
+    index: &mut HistoryIndex,
+    rel: &str,
+) -> Result<Option<Oid>, HistoryError> {
     let mut added = None;
-    walk_file_changes(repo, rel, |commit, blob, parents| {
+    walk_file_changes(repo, index, rel, |commit, blob, parents| {
         if blob.is_some() && parents.iter().all(Option::is_none) {
-            added = Some(commit.id());
+            added = Some(commit);
         }
         Ok(false)
     })?;

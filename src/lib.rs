@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod history;
+pub mod history_index;
 pub mod index_file;
 pub mod interchange;
 pub mod lint;

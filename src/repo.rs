@@ -389,6 +389,8 @@ impl Repo {
             }
         }
         index.write()?;
+        // What this commit changed, for `log` (best effort, never fails).
+        crate::history_index::note_commit(git, oid);
         Ok(oid)
     }
 

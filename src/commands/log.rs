@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::error::CommandError;
 use crate::history::{self, HistoryError};
+use crate::history_index::HistoryIndex;
 use crate::newsroom::Newsroom;
 use crate::publication::{self, Publication};
 use crate::render::sanitize_inline;
@@ -98,7 +99,8 @@ pub fn events(newsroom: &Newsroom, r: &QuoteRef) -> Result<Vec<Event>, CommandEr
     let quote = newsroom.store.load(r)?;
     let rel = Store::record_rel_path(r);
     let git = &newsroom.repo.git;
-    let commits = history::record_commits(git, &rel, &quote)?;
+    let mut index = HistoryIndex::open(git);
+    let commits = history::record_commits(git, &mut index, &rel, &quote)?;
     let name = r.to_string();
     let mut keyed: Vec<((u32, u8), Event)> = Vec::new();
     for (rev, commit) in quote.revisions.iter().zip(&commits.revisions) {
@@ -148,7 +150,8 @@ pub fn events(newsroom: &Newsroom, r: &QuoteRef) -> Result<Vec<Event>, CommandEr
         let Some(published) = p.quotes.iter().find(|q| q.id == r.id) else {
             continue;
         };
-        let commit = history::adding_commit(git, &Publication::rel_path(&r.slug, p.number))?;
+        let commit =
+            history::adding_commit(git, &mut index, &Publication::rel_path(&r.slug, p.number))?;
         keyed.push((
             (published.revision, 2),
             Event {
@@ -167,6 +170,8 @@ pub fn events(newsroom: &Newsroom, r: &QuoteRef) -> Result<Vec<Event>, CommandEr
             },
         ));
     }
+    // Best effort: a read-only repository only makes the next `log` slower.
+    index.save();
     // Times are RFC 3339 UTC with the same layout, so they sort as text.
     keyed.sort_by(|(ka, a), (kb, b)| a.time.cmp(&b.time).then(ka.cmp(kb)));
     Ok(keyed.into_iter().map(|(_, e)| e).collect())

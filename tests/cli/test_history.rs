@@ -563,3 +563,325 @@ fn test_history_diff_git_refuses_an_unreadable_record_in_a_commit() {
     env.run(ANA, &["diff", "--git", "HEAD~1..HEAD", "other-story"])
         .code(0);
 }
+
+/// verbatim's history index (docs/FORMAT.md): a cache under `.git`.
+const INDEX: &str = ".git/verbatim/history-index";
+
+/// Deletes the history index, whatever stands in its place.
+fn remove_index(env: &TestEnv) {
+    let dir = env.root().join(".git/verbatim");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&dir);
+}
+
+/// The index's bytes, if it is a file.
+fn index_bytes(env: &TestEnv) -> Option<Vec<u8>> {
+    std::fs::read(env.root().join(INDEX)).ok()
+}
+
+/// `log` of a quote, as JSON and as text.
+#[track_caller]
+fn log_outputs(env: &TestEnv, quote: &str) -> String {
+    let json = env.run(ANA, &["log", quote, "--format", "json"]);
+    let human = env.run(ANA, &["log", quote]);
+    assert_eq!(json.stderr, "", "log says nothing on stderr");
+    format!("{}--\n{}", json.ok(), human.ok())
+}
+
+/// `log` answers the same with the index as it stands, with no index (which
+/// builds one), and with the index just built. Returns the answer.
+#[track_caller]
+fn log_same_with_and_without_index(env: &TestEnv, quote: &str) -> String {
+    let as_is = log_outputs(env, quote);
+    remove_index(env);
+    let without = log_outputs(env, quote);
+    assert!(env.exists(INDEX), "log builds the index");
+    let fresh = log_outputs(env, quote);
+    assert_eq!(as_is, without, "the index as it stood changed the answer");
+    assert_eq!(without, fresh, "the index just built changed the answer");
+    fresh
+}
+
+/// Adds publication 1 of sheinbaum-call, holding revision 3 of Q, by hand
+/// with plain git (as in test_history_log_and_diff_see_publications).
+fn publish_by_hand(env: &TestEnv) {
+    let digest = env.show(Q)["digest"].as_str().unwrap().to_string();
+    env.write(
+        "publications/sheinbaum-call/1.toml",
+        &format!(
+            "schema = 1\narticle = \"sheinbaum-call\"\nnumber = 1\n\
+             tag = \"published/sheinbaum-call/1\"\n\
+             publisher = \"Eva Editora <eva@example.org>\"\nat = \"2026-01-14T09:00:00Z\"\n\
+             article_blob = \"0000000000000000000000000000000000000000\"\n\n\
+             [[quote]]\nid = \"no-necesario\"\nrevision = 3\ndigest = \"{digest}\"\n"
+        ),
+    );
+    env.git(&["add", "publications"]);
+    env.git(&["commit", "-q", "-m", "publish sheinbaum-call"]);
+}
+
+#[test]
+fn test_history_log_index_gives_the_same_answer_and_stays_out_of_the_work_tree() {
+    let mut env = three_revisions();
+    env.now = "2026-01-13T15:00:00Z".into();
+    env.run(LUIS, &["approve", Q]).ok();
+    publish_by_hand(&env);
+    let before = env.snapshot();
+    let answer = log_same_with_and_without_index(&env, Q);
+    assert!(
+        answer.contains("publication 1 (revision 3) published/sheinbaum-call/1"),
+        "{answer}"
+    );
+    // The index is git's business, not the newsroom's: no file in the work
+    // tree, nothing to commit.
+    assert_eq!(env.snapshot(), before);
+    // A walk the index already answers leaves it as it was.
+    let built = index_bytes(&env).expect("an index");
+    log_outputs(&env, Q);
+    assert_eq!(index_bytes(&env).unwrap(), built, "nothing new to learn");
+    // Other quotes' histories are answered from the same index.
+    env.add_quote("sheinbaum-call/otra", "Otra cosa.", "Another thing.");
+    log_same_with_and_without_index(&env, "sheinbaum-call/otra");
+}
+
+#[test]
+fn test_history_log_index_learns_verbatim_commits_as_they_are_made() {
+    let mut env = three_revisions();
+    log_outputs(&env, Q);
+    let built = index_bytes(&env).expect("log builds the index");
+    env.now = "2026-01-13T15:00:00Z".into();
+    env.run(
+        ANA,
+        &[
+            "revise",
+            Q,
+            "--translation",
+            "It is not needed, the president declared.",
+            "--note",
+            "n",
+        ],
+    )
+    .ok();
+    env.now = "2026-01-13T16:00:00Z".into();
+    env.run(EVA, &["approve", Q]).ok();
+    let learnt = index_bytes(&env).unwrap();
+    assert_ne!(
+        learnt, built,
+        "verbatim's commits are added as it makes them"
+    );
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(
+        index_bytes(&env).unwrap(),
+        learnt,
+        "log found everything it needed in the index"
+    );
+    assert_eq!(events.len(), 7);
+    assert_eq!(
+        events[6]["commit"].as_str().unwrap(),
+        env.git(&["rev-parse", "HEAD"]).trim()
+    );
+    assert_eq!(
+        events[5]["commit"].as_str().unwrap(),
+        env.git(&["rev-parse", "HEAD~1"]).trim()
+    );
+    log_same_with_and_without_index(&env, Q);
+
+    // A repository with no index gets none from a commit: the first log
+    // builds it whole.
+    remove_index(&env);
+    env.run(EVA, &["request-changes", Q, "--comment", "again"])
+        .ok();
+    assert!(!env.exists(INDEX));
+    log_same_with_and_without_index(&env, Q);
+}
+
+#[test]
+fn test_history_log_index_after_plain_git_commits_and_rewritten_history() {
+    let mut env = three_revisions();
+    log_outputs(&env, Q);
+    let rel = "translations/sheinbaum-call/no-necesario.toml";
+
+    // A hand edit committed with git: the edited revision now belongs to
+    // that commit.
+    let text = env
+        .read(rel)
+        .replace("note = \"plainer\"", "note = \"simpler\"");
+    env.write(rel, &text);
+    env.git(&["commit", "-q", "-am", "hand edit"]);
+    let answer = log_same_with_and_without_index(&env, Q);
+    let hand = env.git(&["rev-parse", "HEAD"]);
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events[2]["note"], "simpler");
+    assert!(answer.contains("revision 2: simpler"), "{answer}");
+
+    // Amended: the indexed commit is no longer reachable.
+    let text = env
+        .read(rel)
+        .replace("note = \"simpler\"", "note = \"clearer\"");
+    env.write(rel, &text);
+    env.git(&["commit", "-q", "-a", "--amend", "-m", "hand edit, amended"]);
+    let amended = env.git(&["rev-parse", "HEAD"]);
+    assert_ne!(amended, hand);
+    log_same_with_and_without_index(&env, Q);
+
+    // Reset away and redone by verbatim: the rewritten commits get new ids.
+    env.git(&["reset", "-q", "--hard", "HEAD~2"]);
+    log_same_with_and_without_index(&env, Q);
+    env.now = "2026-01-13T16:00:00Z".into();
+    env.run(
+        ANA,
+        &[
+            "revise",
+            Q,
+            "--translation",
+            "It is not needed, the president said again.",
+            "--note",
+            "redone",
+        ],
+    )
+    .ok();
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events.len(), 5);
+    assert_eq!(events[4]["note"], "redone");
+    assert_eq!(
+        events[4]["commit"].as_str().unwrap(),
+        env.git(&["rev-parse", "HEAD"]).trim()
+    );
+    log_same_with_and_without_index(&env, Q);
+
+    // A rebase onto another line of history.
+    env.git(&["checkout", "-q", "-b", "side", "HEAD~1"]);
+    env.add_quote("sheinbaum-call/otra", "Otra cosa.", "Another thing.");
+    env.git(&["checkout", "-q", "main"]);
+    log_outputs(&env, Q);
+    env.git(&["rebase", "-q", "side"]);
+    let answer = log_same_with_and_without_index(&env, Q);
+    assert!(answer.contains("revision 3: redone"), "{answer}");
+}
+
+#[test]
+fn test_history_log_index_through_merges() {
+    let mut env = TestEnv::new();
+    env.add_quote(Q, "No es necesario.", "It is not necessary.");
+    log_outputs(&env, Q);
+    // A merge that takes the file from one side is skipped: the branch's
+    // commit recorded the revision.
+    env.git(&["checkout", "-q", "-b", "fix"]);
+    env.now = "2026-01-13T11:00:00Z".into();
+    env.run(
+        ANA,
+        &[
+            "revise",
+            Q,
+            "--translation",
+            "It is not needed.",
+            "--note",
+            "fix",
+        ],
+    )
+    .ok();
+    let revise_commit = env.git(&["rev-parse", "HEAD"]);
+    env.git(&["checkout", "-q", "main"]);
+    env.add_quote("sheinbaum-call/otra", "Otra cosa.", "Another thing.");
+    env.git(&["merge", "-q", "--no-ff", "fix", "-m", "merge fix"]);
+    log_same_with_and_without_index(&env, Q);
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events[1]["commit"].as_str().unwrap(), revise_commit.trim());
+
+    // A merge whose own version of the file differs from both parents: it
+    // recorded what it added.
+    env.git(&["checkout", "-q", "-b", "other", "HEAD~1"]);
+    env.now = "2026-01-13T12:00:00Z".into();
+    env.run(EVA, &["approve", "sheinbaum-call/otra"]).ok();
+    env.git(&["checkout", "-q", "main"]);
+    env.git(&["merge", "-q", "--no-ff", "--no-commit", "other"]);
+    env.now = "2026-01-13T13:00:00Z".into();
+    env.run(EVA, &["approve", Q, "--no-commit"]).ok();
+    env.git(&["add", "-A"]);
+    env.git(&["commit", "-q", "-m", "merge other, approving"]);
+    let merge = env.git(&["rev-parse", "HEAD"]);
+    log_same_with_and_without_index(&env, Q);
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2]["kind"], "review");
+    assert_eq!(events[2]["commit"].as_str().unwrap(), merge.trim());
+    log_same_with_and_without_index(&env, "sheinbaum-call/otra");
+}
+
+#[test]
+fn test_history_log_a_damaged_or_unwritable_index_is_not_fatal() {
+    let mut env = three_revisions();
+    env.now = "2026-01-13T15:00:00Z".into();
+    env.run(LUIS, &["approve", Q]).ok();
+    publish_by_hand(&env);
+    let answer = log_same_with_and_without_index(&env, Q);
+    let good = index_bytes(&env).unwrap();
+    let index = env.root().join(INDEX);
+
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let damaged: Vec<(&str, Vec<u8>)> = vec![
+        ("garbage", garbage),
+        ("empty", Vec::new()),
+        ("cut short", good[..good.len() / 2].to_vec()),
+        ("one byte short", good[..good.len() - 1].to_vec()),
+        ("one byte flipped", {
+            let mut b = good.clone();
+            let mid = b.len() / 2;
+            b[mid] ^= 0x01;
+            b
+        }),
+        ("another version", {
+            let mut b = good.clone();
+            b[8] = b[8].wrapping_add(1);
+            b
+        }),
+    ];
+    for (what, bytes) in damaged {
+        std::fs::write(&index, &bytes).unwrap();
+        assert_eq!(log_outputs(&env, Q), answer, "{what}");
+        assert_eq!(index_bytes(&env).unwrap(), good, "{what}: rebuilt");
+    }
+
+    // Nowhere to write it (a directory in the way, or `.git/verbatim` is a
+    // file): log answers all the same, only slower.
+    remove_index(&env);
+    std::fs::create_dir_all(&index).unwrap();
+    assert_eq!(log_outputs(&env, Q), answer);
+    assert!(index.is_dir());
+    remove_index(&env);
+    std::fs::write(env.root().join(".git/verbatim"), "not a folder").unwrap();
+    assert_eq!(log_outputs(&env, Q), answer);
+    // Nor does a commit fail for it.
+    env.now = "2026-01-13T16:00:00Z".into();
+    env.run(EVA, &["request-changes", Q, "--comment", "again"])
+        .ok();
+    remove_index(&env);
+    log_same_with_and_without_index(&env, Q);
+}
+
+#[test]
+fn test_history_log_in_a_shallow_clone_keeps_no_index() {
+    let env = three_revisions();
+    let clone = TestEnv::bare();
+    std::fs::remove_dir(clone.root()).unwrap();
+    let source = format!("file://{}", env.root().display());
+    env.git(&[
+        "clone",
+        "-q",
+        "--depth",
+        "2",
+        &source,
+        clone.root().to_str().unwrap(),
+    ]);
+    // Commits at the clone's edge show no parents: what they "changed"
+    // holds only in this clone, so nothing is kept.
+    let shallow = log_outputs(&clone, Q);
+    assert_eq!(log_outputs(&clone, Q), shallow);
+    assert!(!clone.exists(INDEX));
+    // The two commits in the clone are named; the older events hold
+    // the edge commit, which the clone shows as adding the file.
+    let events = clone.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events.len(), 5);
+    let head = clone.git(&["rev-parse", "HEAD"]);
+    assert_eq!(events[4]["commit"].as_str().unwrap(), head.trim());
+}

@@ -1,0 +1,785 @@
+//! What verbatim has learnt about the git history, kept so that it is
+//! learnt once: a derived, rebuildable index in `.git/verbatim/history-index`
+//! of which files each commit changed, and of how many `[[revision]]` and
+//! `[[review]]` tables each version of a record holds.
+//!
+//! Following one file through the history (`log`) means, for every commit,
+//! looking the path up in its tree and its parents' trees. Each lookup reads
+//! the commit's `translations/` tree, which has one entry per article: with
+//! 10,000 commits and 5,000 articles that is 10,000 reads of a 250 KB object
+//! (35 s on loose objects), for a file changed by one commit in ten. Then
+//! each version of the record is read to count its tables: a record with
+//! 1,000 revisions is 2 MB, and its 1,000 versions are a gigabyte.
+//!
+//! Both are facts about immutable objects: a commit's id is the hash of its
+//! tree and parents, a blob's the hash of its bytes. So an entry never goes
+//! stale. A commit's entry is the exact set of paths
+//! `history::walk_file_changes` would visit it for, with the blob ids the
+//! walk needs; a blob's entry is the two counts. Entries of commits that
+//! history rewriting made unreachable stay (they are only unused); deleting
+//! the file only makes the next walk slow.
+//!
+//! The file is a cache: one that is missing, truncated, corrupt or of
+//! another format version is ignored and rewritten; one that cannot be
+//! written (a read-only repository) leaves verbatim answering as before,
+//! only slower. A shallow repository (or one with grafts) shows commits with
+//! parents other than their own, so there the index lives in memory only.
+//! The format is described in docs/FORMAT.md.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, Tree, TreeEntry};
+use sha2::{Digest, Sha256};
+
+/// The index file, under git's common directory (shared by worktrees).
+pub const INDEX_FILE: &str = "verbatim/history-index";
+
+/// A commit that changes more files than this is stored as [`Entry::Many`]
+/// and answered by looking the path up in its trees (the bulk import of a
+/// newsroom: one commit, tens of thousands of files).
+pub const MANY: usize = 512;
+
+const MAGIC: &[u8; 8] = b"VBTMHIX\0";
+const VERSION: u32 = 1;
+const OID_LEN: usize = 20;
+const HEADER_LEN: usize = 8 + 4 + 1 + 4;
+const TRAILER_LEN: usize = 32;
+
+/// One file a commit changed, as the history walk sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The file's path from the root, `/`-separated.
+    pub path: String,
+    /// Its blob in the commit; `None` where the commit has no file there.
+    pub blob: Option<Oid>,
+    /// Its blob in each parent, in the commit's parent order.
+    pub parents: Vec<Option<Oid>>,
+}
+
+/// What one commit changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Every file whose blob differs from its blob in every parent (for a
+    /// root commit: every file), sorted by path.
+    Changes(Vec<Change>),
+    /// More than [`MANY`] files (or a tree git would not write): the walk
+    /// looks paths up in this commit's trees.
+    Many,
+}
+
+impl Entry {
+    /// The change of `path`, if the entry lists it.
+    pub fn change(&self, path: &str) -> Option<&Change> {
+        match self {
+            Entry::Changes(changes) => changes
+                .binary_search_by(|c| c.path.as_str().cmp(path))
+                .ok()
+                .map(|i| &changes[i]),
+            Entry::Many => None,
+        }
+    }
+}
+
+/// Numbers of `[[revision]]` and `[[review]]` tables in a record version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tables {
+    /// `[[revision]]` headers.
+    pub revisions: u32,
+    /// `[[review]]` headers.
+    pub reviews: u32,
+}
+
+/// What the index knows, as read from and written to the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Facts {
+    /// What each commit changed.
+    commits: HashMap<Oid, Entry>,
+    /// The tables of each record blob that was counted.
+    tables: HashMap<Oid, Tables>,
+}
+
+/// The index: loaded from the file and added to as commits and blobs are
+/// computed.
+pub struct HistoryIndex {
+    /// Where the index is kept; `None` when it lives in memory only.
+    file: Option<PathBuf>,
+    facts: Facts,
+    /// Entries computed since the file was read.
+    added: usize,
+}
+
+impl HistoryIndex {
+    /// The repository's index: read from its file when that is whole and of
+    /// this version, else empty. Never fails.
+    pub fn open(repo: &Repository) -> HistoryIndex {
+        let file = index_path(repo);
+        let facts = file
+            .as_deref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| decode(&bytes))
+            .unwrap_or_default();
+        HistoryIndex {
+            file,
+            facts,
+            added: 0,
+        }
+    }
+
+    /// The entry of `commit`, computed (and kept) if the index lacks it.
+    pub fn entry<'r>(
+        &mut self,
+        repo: &'r Repository,
+        trees: &mut TreeCache<'r>,
+        commit: Oid,
+    ) -> Result<&Entry, git2::Error> {
+        match self.facts.commits.entry(commit) {
+            std::collections::hash_map::Entry::Occupied(known) => Ok(known.into_mut()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let entry = compute(repo, trees, commit)?;
+                self.added += 1;
+                Ok(slot.insert(entry))
+            }
+        }
+    }
+
+    /// The tables of the record blob `blob`, counted (and kept) if the index
+    /// lacks them.
+    pub fn tables(&mut self, repo: &Repository, blob: Oid) -> Result<Tables, git2::Error> {
+        if let Some(tables) = self.facts.tables.get(&blob) {
+            return Ok(*tables);
+        }
+        let tables = count_tables(repo.find_blob(blob)?.content());
+        self.facts.tables.insert(blob, tables);
+        self.added += 1;
+        Ok(tables)
+    }
+
+    /// Writes the index back if entries were added, atomically (a temporary
+    /// file renamed over the old one). Best effort: a repository that cannot
+    /// be written keeps its old index, or none.
+    pub fn save(&mut self) {
+        if self.added == 0 {
+            return;
+        }
+        if let Some(file) = &self.file
+            && write_file(file, &encode(&self.facts)).is_ok()
+        {
+            self.added = 0;
+        }
+    }
+}
+
+/// After verbatim made `commit`: adds its entry to the index, if the
+/// repository has one (the next walk then need not compute it). Best
+/// effort: never fails the command that committed.
+pub fn note_commit(repo: &Repository, commit: Oid) {
+    let Some(file) = index_path(repo) else { return };
+    if !file.is_file() {
+        // No one has walked this history yet: the first walk indexes it all.
+        return;
+    }
+    let mut index = HistoryIndex::open(repo);
+    let Ok(entry) = index.entry(repo, &mut TreeCache::default(), commit) else {
+        return;
+    };
+    // The records it wrote get their tables counted too, so that `log`
+    // finds everything it needs here.
+    let records: Vec<Oid> = match entry {
+        Entry::Changes(changes) => changes
+            .iter()
+            .filter(|c| c.path.starts_with("translations/") && c.path.ends_with(".toml"))
+            .filter_map(|c| c.blob)
+            .collect(),
+        Entry::Many => Vec::new(),
+    };
+    for blob in records {
+        if index.tables(repo, blob).is_err() {
+            return;
+        }
+    }
+    index.save();
+}
+
+/// Where the index is kept, or `None` in a repository whose commits may
+/// show other parents than their own (shallow, or grafted).
+fn index_path(repo: &Repository) -> Option<PathBuf> {
+    let common = repo.commondir();
+    if repo.is_shallow() || common.join("shallow").exists() || common.join("info/grafts").exists() {
+        return None;
+    }
+    Some(common.join(INDEX_FILE))
+}
+
+/// Numbers of `[[revision]]` and `[[review]]` table headers in a record.
+pub fn count_tables(bytes: &[u8]) -> Tables {
+    let mut tables = Tables {
+        revisions: 0,
+        reviews: 0,
+    };
+    for line in bytes.split(|b| *b == b'\n') {
+        match line.trim_ascii() {
+            b"[[revision]]" => tables.revisions += 1,
+            b"[[review]]" => tables.reviews += 1,
+            _ => {}
+        }
+    }
+    tables
+}
+
+/// Temporary files older than this in the index's folder were left by a
+/// verbatim that was killed while writing; they are removed.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+fn write_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    remove_stale_temp_files(dir);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".verbatim-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    // No fsync: a file cut short by a crash fails its checksum and is
+    // rebuilt, like any other damaged index.
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP);
+        if stale && name.starts_with(".verbatim-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Recently read trees by id. Walking history newest first, a commit's
+/// parent is usually the next commit, so each large tree is read once.
+#[derive(Default)]
+pub struct TreeCache<'r> {
+    trees: HashMap<Oid, Tree<'r>>,
+}
+
+impl<'r> TreeCache<'r> {
+    const CAPACITY: usize = 256;
+
+    /// The tree `id`, read once while it stays in the cache.
+    pub fn get(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>, git2::Error> {
+        if let Some(tree) = self.trees.get(&id) {
+            return Ok(tree.clone());
+        }
+        let tree = repo.find_tree(id)?;
+        if self.trees.len() >= Self::CAPACITY {
+            self.trees.clear();
+        }
+        self.trees.insert(id, tree.clone());
+        Ok(tree)
+    }
+}
+
+/// The blob id of `path` in a tree, as the history walk compares them:
+/// `None` when there is no file (or a folder, or a submodule) there.
+pub fn blob_at(tree: &Tree, path: &str) -> Option<Oid> {
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
+}
+
+/// Computes a commit's entry from its tree and its parents' trees.
+pub fn compute<'r>(
+    repo: &'r Repository,
+    trees: &mut TreeCache<'r>,
+    commit: Oid,
+) -> Result<Entry, git2::Error> {
+    let commit = repo.find_commit(commit)?;
+    let tree = commit.tree_id();
+    let parents: Vec<Oid> = commit
+        .parent_ids()
+        .map(|p| repo.find_commit(p).map(|c| c.tree_id()))
+        .collect::<Result<_, _>>()?;
+    let Some((&first, others)) = parents.split_first() else {
+        let Some(files) = diff(repo, trees, tree, None)? else {
+            return Ok(Entry::Many);
+        };
+        return Ok(Entry::Changes(
+            files
+                .into_iter()
+                .map(|(path, blob, _)| Change {
+                    path,
+                    blob,
+                    parents: Vec::new(),
+                })
+                .collect(),
+        ));
+    };
+    if others.is_empty() {
+        let Some(files) = diff(repo, trees, tree, Some(first))? else {
+            return Ok(Entry::Many);
+        };
+        return Ok(Entry::Changes(
+            files
+                .into_iter()
+                .map(|(path, blob, before)| Change {
+                    path,
+                    blob,
+                    parents: vec![before],
+                })
+                .collect(),
+        ));
+    }
+    // A merge changed a file when the file differs from every parent: the
+    // files that differ from one parent, kept where they differ from the
+    // others too. Any parent's list will do; the first that is not Many.
+    let mut listed = None;
+    for (i, &parent) in parents.iter().enumerate() {
+        if let Some(files) = diff(repo, trees, tree, Some(parent))? {
+            listed = Some((i, files));
+            break;
+        }
+    }
+    let Some((listed_parent, files)) = listed else {
+        return Ok(Entry::Many);
+    };
+    let parent_trees: Vec<Tree> = parents
+        .iter()
+        .map(|&p| trees.get(repo, p))
+        .collect::<Result<_, _>>()?;
+    let mut changes = Vec::new();
+    for (path, blob, before) in files {
+        let blobs: Vec<Option<Oid>> = parent_trees
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if i == listed_parent {
+                    before
+                } else {
+                    blob_at(t, &path)
+                }
+            })
+            .collect();
+        if !blobs.contains(&blob) {
+            changes.push(Change {
+                path,
+                blob,
+                parents: blobs,
+            });
+        }
+    }
+    Ok(Entry::Changes(changes))
+}
+
+/// A file that differs between two trees: path, blob in the new tree, blob
+/// in the old.
+type FileDiff = (String, Option<Oid>, Option<Oid>);
+
+/// The files whose blob differs between `new` and `old` (`None`: the empty
+/// tree), sorted by path; `None` when there are more than [`MANY`], or a
+/// tree is not sorted as git writes trees (the walk then looks paths up).
+/// Paths that are not UTF-8 are left out: no walk can ask for them.
+fn diff<'r>(
+    repo: &'r Repository,
+    trees: &mut TreeCache<'r>,
+    new: Oid,
+    old: Option<Oid>,
+) -> Result<Option<Vec<FileDiff>>, git2::Error> {
+    let mut out = Vec::new();
+    let mut prefix = Vec::new();
+    if !diff_trees(repo, trees, Some(new), old, &mut prefix, &mut out)? {
+        return Ok(None);
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Some(out))
+}
+
+/// git's order of tree entries: by name, a folder's name read as if it
+/// ended in `/`.
+fn git_order(a: &[u8], a_is_tree: bool, b: &[u8], b_is_tree: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let end =
+            |name: &[u8], tree: bool| name.get(n).copied().unwrap_or(if tree { b'/' } else { 0 });
+        end(a, a_is_tree).cmp(&end(b, b_is_tree))
+    })
+}
+
+fn entry_order(a: &TreeEntry, b: &TreeEntry) -> std::cmp::Ordering {
+    git_order(
+        a.name_bytes(),
+        a.kind() == Some(ObjectType::Tree),
+        b.name_bytes(),
+        b.kind() == Some(ObjectType::Tree),
+    )
+}
+
+/// The `n`th entry of a tree, if it comes strictly after the one before it
+/// in git's order; `Err(())` when it does not (a tree git would not write:
+/// a path lookup, which is a binary search, and this merge could disagree).
+fn entry_at<'t>(tree: Option<&'t Tree>, n: usize) -> Result<Option<TreeEntry<'t>>, ()> {
+    let Some(entry) = tree.and_then(|t| t.get(n)) else {
+        return Ok(None);
+    };
+    if let Some(before) = n.checked_sub(1).and_then(|m| tree.and_then(|t| t.get(m)))
+        && entry_order(&before, &entry) != std::cmp::Ordering::Less
+    {
+        return Err(());
+    }
+    Ok(Some(entry))
+}
+
+/// Adds to `out` every file under `prefix` whose blob differs between the
+/// two trees. Returns `false` when the list would pass [`MANY`] or a tree is
+/// out of order.
+fn diff_trees<'r>(
+    repo: &'r Repository,
+    trees: &mut TreeCache<'r>,
+    new: Option<Oid>,
+    old: Option<Oid>,
+    prefix: &mut Vec<u8>,
+    out: &mut Vec<FileDiff>,
+) -> Result<bool, git2::Error> {
+    let new_tree = new.map(|id| trees.get(repo, id)).transpose()?;
+    let old_tree = old.map(|id| trees.get(repo, id)).transpose()?;
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (Ok(a), Ok(b)) = (
+            entry_at(new_tree.as_ref(), i),
+            entry_at(old_tree.as_ref(), j),
+        ) else {
+            return Ok(false);
+        };
+        let order = match (&a, &b) {
+            (None, None) => return Ok(true),
+            (Some(a), Some(b)) => entry_order(a, b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+        };
+        let (a, b) = match order {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (a, None)
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (None, b)
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                (a, b)
+            }
+        };
+        if let (Some(a), Some(b)) = (&a, &b)
+            && a.id() == b.id()
+        {
+            continue;
+        }
+        let Some(name) = a.as_ref().or(b.as_ref()).map(|x| x.name_bytes()) else {
+            continue;
+        };
+        let len = prefix.len();
+        prefix.extend_from_slice(name);
+        let of_kind = |x: &Option<TreeEntry>, kind: ObjectType| {
+            x.as_ref()
+                .filter(|x| x.kind() == Some(kind))
+                .map(|x| x.id())
+        };
+        let (sub_new, sub_old) = (of_kind(&a, ObjectType::Tree), of_kind(&b, ObjectType::Tree));
+        let within = if sub_new.is_some() || sub_old.is_some() {
+            // Same key, so both are folders, or one side has nothing here.
+            prefix.push(b'/');
+            diff_trees(repo, trees, sub_new, sub_old, prefix, out)?
+        } else {
+            let (now, before) = (of_kind(&a, ObjectType::Blob), of_kind(&b, ObjectType::Blob));
+            if now != before
+                && let Ok(path) = std::str::from_utf8(prefix)
+            {
+                out.push((path.to_string(), now, before));
+            }
+            out.len() <= MANY
+        };
+        prefix.truncate(len);
+        if !within {
+            return Ok(false);
+        }
+    }
+}
+
+// The file format (docs/FORMAT.md): a header, the entries, and a SHA-256
+// of everything before it. Integers are little-endian.
+
+fn encode(facts: &Facts) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        HEADER_LEN + facts.commits.len() * 64 + facts.tables.len() * 28 + 4 + TRAILER_LEN,
+    );
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.push(OID_LEN as u8);
+    let oid = |out: &mut Vec<u8>, id: Option<Oid>| match id {
+        Some(id) => out.extend_from_slice(id.as_bytes()),
+        None => out.extend_from_slice(&[0; OID_LEN]),
+    };
+    let mut commits: Vec<&Oid> = facts.commits.keys().collect();
+    commits.sort();
+    out.extend_from_slice(&(commits.len() as u32).to_le_bytes());
+    for commit in commits {
+        out.extend_from_slice(commit.as_bytes());
+        match &facts.commits[commit] {
+            Entry::Many => out.push(1),
+            Entry::Changes(changes) => {
+                out.push(0);
+                let parents = changes.first().map_or(0, |c| c.parents.len());
+                out.extend_from_slice(&(parents as u16).to_le_bytes());
+                out.extend_from_slice(&(changes.len() as u32).to_le_bytes());
+                for change in changes {
+                    out.extend_from_slice(&(change.path.len() as u32).to_le_bytes());
+                    out.extend_from_slice(change.path.as_bytes());
+                    oid(&mut out, change.blob);
+                    for p in &change.parents {
+                        oid(&mut out, *p);
+                    }
+                }
+            }
+        }
+    }
+    let mut blobs: Vec<&Oid> = facts.tables.keys().collect();
+    blobs.sort();
+    out.extend_from_slice(&(blobs.len() as u32).to_le_bytes());
+    for blob in blobs {
+        let t = facts.tables[blob];
+        out.extend_from_slice(blob.as_bytes());
+        out.extend_from_slice(&t.revisions.to_le_bytes());
+        out.extend_from_slice(&t.reviews.to_le_bytes());
+    }
+    let sum = Sha256::digest(&out);
+    out.extend_from_slice(&sum);
+    out
+}
+
+/// Reads bytes off the front of a slice.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take(2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn oid(&mut self) -> Option<Option<Oid>> {
+        let bytes = self.take(OID_LEN)?;
+        if bytes.iter().all(|b| *b == 0) {
+            return Some(None);
+        }
+        Oid::from_bytes(bytes).ok().map(Some)
+    }
+}
+
+/// What an index file holds; `None` for anything but a whole file of this
+/// version.
+fn decode(bytes: &[u8]) -> Option<Facts> {
+    let body_len = bytes.len().checked_sub(TRAILER_LEN)?;
+    let (body, sum) = bytes.split_at(body_len);
+    if body.len() < HEADER_LEN || Sha256::digest(body).as_slice() != sum {
+        return None;
+    }
+    let mut r = Reader(body);
+    if r.take(MAGIC.len())? != MAGIC || r.u32()? != VERSION || r.u8()? as usize != OID_LEN {
+        return None;
+    }
+    let mut facts = Facts::default();
+    let count = r.u32()? as usize;
+    // Each entry takes at least 21 bytes: a count past that is corrupt.
+    facts.commits.reserve(count.min(r.0.len() / (OID_LEN + 1)));
+    for _ in 0..count {
+        let commit = r.oid()??;
+        let entry = match r.u8()? {
+            1 => Entry::Many,
+            0 => {
+                let parents = r.u16()? as usize;
+                let n = r.u32()? as usize;
+                let mut changes: Vec<Change> = Vec::with_capacity(n.min(MANY + 1));
+                for _ in 0..n {
+                    let len = r.u32()? as usize;
+                    let path = std::str::from_utf8(r.take(len)?).ok()?.to_string();
+                    if changes.last().is_some_and(|c| c.path >= path) {
+                        return None;
+                    }
+                    let blob = r.oid()?;
+                    let parents = (0..parents).map(|_| r.oid()).collect::<Option<_>>()?;
+                    changes.push(Change {
+                        path,
+                        blob,
+                        parents,
+                    });
+                }
+                Entry::Changes(changes)
+            }
+            _ => return None,
+        };
+        if facts.commits.insert(commit, entry).is_some() {
+            return None;
+        }
+    }
+    let count = r.u32()? as usize;
+    facts.tables.reserve(count.min(r.0.len() / (OID_LEN + 8)));
+    for _ in 0..count {
+        let blob = r.oid()??;
+        let tables = Tables {
+            revisions: r.u32()?,
+            reviews: r.u32()?,
+        };
+        if facts.tables.insert(blob, tables).is_some() {
+            return None;
+        }
+    }
+    r.0.is_empty().then_some(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oid(n: u8) -> Oid {
+        Oid::from_bytes(&[n; OID_LEN]).unwrap()
+    }
+
+    fn sample() -> Facts {
+        let mut facts = Facts::default();
+        let entries = &mut facts.commits;
+        entries.insert(oid(1), Entry::Many);
+        entries.insert(oid(2), Entry::Changes(Vec::new()));
+        entries.insert(
+            oid(3),
+            Entry::Changes(vec![
+                Change {
+                    path: "publications/day/1.toml".into(),
+                    blob: Some(oid(4)),
+                    parents: vec![None],
+                },
+                Change {
+                    path: "translations/day/q.toml".into(),
+                    blob: Some(oid(5)),
+                    parents: vec![Some(oid(6))],
+                },
+            ]),
+        );
+        entries.insert(
+            oid(7),
+            Entry::Changes(vec![Change {
+                path: "translations/día/q.toml".into(),
+                blob: None,
+                parents: vec![Some(oid(8)), Some(oid(9))],
+            }]),
+        );
+        facts.tables.insert(
+            oid(5),
+            Tables {
+                revisions: 3,
+                reviews: 2,
+            },
+        );
+        facts.tables.insert(
+            oid(6),
+            Tables {
+                revisions: 2,
+                reviews: 0,
+            },
+        );
+        facts
+    }
+
+    #[test]
+    fn entries_survive_a_round_trip() {
+        let facts = sample();
+        let bytes = encode(&facts);
+        assert_eq!(decode(&bytes), Some(facts.clone()));
+        assert_eq!(encode(&decode(&bytes).unwrap()), bytes, "deterministic");
+        assert_eq!(decode(&encode(&Facts::default())), Some(Facts::default()));
+    }
+
+    #[test]
+    fn a_cut_or_damaged_file_is_refused() {
+        let bytes = encode(&sample());
+        for len in 0..bytes.len() {
+            assert_eq!(decode(&bytes[..len]), None, "cut at {len}");
+        }
+        for i in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= 0x20;
+            assert_eq!(decode(&damaged), None, "byte {i} flipped");
+        }
+        assert_eq!(decode(b"garbage"), None);
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(decode(&longer), None);
+    }
+
+    #[test]
+    fn another_version_is_refused_even_with_a_good_checksum() {
+        let bytes = encode(&sample());
+        let mut body = bytes[..bytes.len() - TRAILER_LEN].to_vec();
+        body[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let sum = Sha256::digest(&body);
+        body.extend_from_slice(&sum);
+        assert_eq!(decode(&body), None);
+    }
+
+    #[test]
+    fn git_order_reads_folders_as_ending_in_a_slash() {
+        use std::cmp::Ordering::*;
+        // git sorts "a.toml" < "a/" (folder a) < "a0": '.' < '/' < '0'.
+        assert_eq!(git_order(b"a.toml", false, b"a", true), Less);
+        assert_eq!(git_order(b"a", true, b"a0", false), Less);
+        assert_eq!(git_order(b"a", false, b"a", true), Less);
+        assert_eq!(git_order(b"a", true, b"a", true), Equal);
+    }
+
+    #[test]
+    fn tables_are_counted_by_header_line() {
+        let text =
+            b"schema = 1\n\n[[revision]]\nnote = \"[[review]]\"\n  [[revision]]  \n\n[[review]]\n";
+        assert_eq!(
+            count_tables(text),
+            Tables {
+                revisions: 2,
+                reviews: 1
+            }
+        );
+    }
+
+    #[test]
+    fn lookups_find_listed_paths_only() {
+        let facts = sample();
+        let e = &facts.commits[&oid(3)];
+        assert_eq!(
+            e.change("translations/day/q.toml").map(|c| c.blob),
+            Some(Some(oid(5)))
+        );
+        assert!(e.change("translations/day/r.toml").is_none());
+        assert!(Entry::Many.change("x").is_none());
+    }
+}
