@@ -229,11 +229,13 @@ pub fn record_commits(
 
 /// The fast path for the history verbatim itself writes: records only ever
 /// grow, so revision k (review k) was recorded by the oldest commit whose
-/// version holds at least k `[[revision]]` (`[[review]]`) tables. Counting
-/// table headers needs no TOML parsing, which makes `log` linear in the size
+/// version holds at least k `[[revision]]` (`[[review]]`) tables. Comparing
+/// table texts needs no TOML parsing, which makes `log` linear in the size
 /// of the history instead of parsing every version. Used only when the
-/// file's history is a straight line whose counts never shrink and whose
-/// newest committed version is exactly the first entries of `quote`;
+/// file's history is a straight line, each version holds the one before's
+/// text up to its first table and its tables unchanged (so no entry was
+/// edited, and each version is the newest with its last tables left out),
+/// and the newest committed version is exactly the first entries of `quote`;
 /// otherwise `None`, and the exact entry-by-entry walk runs.
 fn record_commits_append_only(
     repo: &Repository,
@@ -276,17 +278,34 @@ fn record_commits_append_only(
         reviews: vec![None; quote.reviews.len()],
     };
     let (mut had_revisions, mut had_reviews) = (0, 0);
-    for (commit, blob, _) in changes.iter().rev() {
-        // Counted once per version and kept in the index: a long record's
+    for (commit, blob, parents) in changes.iter().rev() {
+        // Read once per version and kept in the index: a long record's
         // versions add up to gigabytes.
         let (revisions, reviews) = match blob {
             Some(id) => {
-                let t = index.tables(repo, *id)?;
-                (t.revisions as usize, t.reviews as usize)
+                let v = index.version(repo, *id, parents.first().copied().flatten())?;
+                // Every version must be the newest with its last tables left
+                // out (no entry edited), and valid as such: a version that
+                // does not parse holds no entry for the exact walk.
+                if !v.extends || v.tables.revisions == 0 {
+                    return Ok(None);
+                }
+                (v.tables.revisions as usize, v.tables.reviews as usize)
             }
             None => (0, 0),
         };
         if revisions < had_revisions || reviews < had_reviews {
+            return Ok(None);
+        }
+        // A review of a revision this version does not have yet would make
+        // it invalid.
+        if committed
+            .reviews
+            .iter()
+            .take(reviews)
+            .skip(had_reviews)
+            .any(|r| r.revision as usize > revisions)
+        {
             return Ok(None);
         }
         for slot in found

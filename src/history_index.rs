@@ -98,6 +98,20 @@ struct Facts {
     commits: HashMap<Oid, Entry>,
     /// The tables of each record blob that was counted.
     tables: HashMap<Oid, Tables>,
+    /// For pairs of record blobs (older, newer) that were compared: whether
+    /// the newer holds the older's text before its first table and every
+    /// one of its tables unchanged (see [`extends`]).
+    extensions: HashMap<(Oid, Oid), bool>,
+}
+
+/// One version of a record, as `log`'s fast path reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version {
+    /// Its tables.
+    pub tables: Tables,
+    /// Whether it only adds tables to the version it was asked about (true
+    /// when it was asked about none).
+    pub extends: bool,
 }
 
 /// The index: loaded from the file and added to as commits and blobs are
@@ -108,6 +122,8 @@ pub struct HistoryIndex {
     facts: Facts,
     /// Entries computed since the file was read.
     added: usize,
+    /// The last blobs read, as a version is compared with the one before.
+    recent: Vec<(Oid, std::rc::Rc<[u8]>)>,
 }
 
 impl HistoryIndex {
@@ -124,6 +140,7 @@ impl HistoryIndex {
             file,
             facts,
             added: 0,
+            recent: Vec::new(),
         }
     }
 
@@ -144,16 +161,52 @@ impl HistoryIndex {
         }
     }
 
-    /// The tables of the record blob `blob`, counted (and kept) if the index
+    /// The record blob `blob`: its tables, and whether it extends the
+    /// version `after` (its parent's). Computed (and kept) if the index
     /// lacks them.
-    pub fn tables(&mut self, repo: &Repository, blob: Oid) -> Result<Tables, git2::Error> {
-        if let Some(tables) = self.facts.tables.get(&blob) {
-            return Ok(*tables);
+    pub fn version(
+        &mut self,
+        repo: &Repository,
+        blob: Oid,
+        after: Option<Oid>,
+    ) -> Result<Version, git2::Error> {
+        let tables = match self.facts.tables.get(&blob) {
+            Some(tables) => *tables,
+            None => {
+                let tables = count_tables(&self.read(repo, blob)?);
+                self.facts.tables.insert(blob, tables);
+                self.added += 1;
+                tables
+            }
+        };
+        let extends = match after {
+            None => true,
+            Some(older) => match self.facts.extensions.get(&(older, blob)) {
+                Some(known) => *known,
+                None => {
+                    let before = self.read(repo, older)?;
+                    let extends = extends(&before, &self.read(repo, blob)?);
+                    self.facts.extensions.insert((older, blob), extends);
+                    self.added += 1;
+                    extends
+                }
+            },
+        };
+        Ok(Version { tables, extends })
+    }
+
+    /// A blob's bytes; the last two read are kept, so that walking a
+    /// record's versions in order reads each once.
+    fn read(&mut self, repo: &Repository, id: Oid) -> Result<std::rc::Rc<[u8]>, git2::Error> {
+        if let Some((_, bytes)) = self.recent.iter().find(|(known, _)| *known == id) {
+            return Ok(bytes.clone());
         }
-        let tables = count_tables(repo.find_blob(blob)?.content());
-        self.facts.tables.insert(blob, tables);
-        self.added += 1;
-        Ok(tables)
+        let bytes: std::rc::Rc<[u8]> = repo.find_blob(id)?.content().into();
+        if self.recent.len() >= 2 {
+            self.recent.remove(0);
+        }
+        self.recent.push((id, bytes.clone()));
+        Ok(bytes)
     }
 
     /// Writes the index back if entries were added, atomically (a temporary
@@ -184,18 +237,24 @@ pub fn note_commit(repo: &Repository, commit: Oid) {
     let Ok(entry) = index.entry(repo, &mut TreeCache::default(), commit) else {
         return;
     };
-    // The records it wrote get their tables counted too, so that `log`
+    // The records it wrote get their versions read too, so that `log`
     // finds everything it needs here.
-    let records: Vec<Oid> = match entry {
+    let records: Vec<(Oid, Option<Oid>)> = match entry {
         Entry::Changes(changes) => changes
             .iter()
             .filter(|c| c.path.starts_with("translations/") && c.path.ends_with(".toml"))
-            .filter_map(|c| c.blob)
+            .filter_map(|c| {
+                let after = match c.parents[..] {
+                    [one] => one,
+                    _ => None,
+                };
+                c.blob.map(|b| (b, after))
+            })
             .collect(),
         Entry::Many => Vec::new(),
     };
-    for blob in records {
-        if index.tables(repo, blob).is_err() {
+    for (blob, after) in records {
+        if index.version(repo, blob, after).is_err() {
             return;
         }
     }
@@ -226,6 +285,73 @@ pub fn count_tables(bytes: &[u8]) -> Tables {
         }
     }
     tables
+}
+
+/// A record's text cut at its `[[revision]]` and `[[review]]` headers.
+struct Layout<'a> {
+    /// Everything before the first table.
+    head: &'a [u8],
+    revisions: Vec<&'a [u8]>,
+    reviews: Vec<&'a [u8]>,
+}
+
+/// The layout of a record, or `None` when another table (a line starting
+/// with `[`) follows the first revision or review: then cutting at headers
+/// says nothing certain about the entries.
+fn layout<'a>(bytes: &'a [u8]) -> Option<Layout<'a>> {
+    let mut out = Layout {
+        head: bytes,
+        revisions: Vec::new(),
+        reviews: Vec::new(),
+    };
+    // (kind, start) of the table being read: true for a revision.
+    let mut open: Option<(bool, usize)> = None;
+    let close = |open: Option<(bool, usize)>, end: usize, out: &mut Layout<'a>| {
+        if let Some((revision, start)) = open {
+            let table = bytes[start..end].trim_ascii_end();
+            if revision {
+                out.revisions.push(table);
+            } else {
+                out.reviews.push(table);
+            }
+        }
+    };
+    let mut at = 0;
+    for line in bytes.split_inclusive(|b| *b == b'\n') {
+        let trimmed = line.trim_ascii();
+        let kind = match trimmed {
+            b"[[revision]]" => Some(true),
+            b"[[review]]" => Some(false),
+            _ if open.is_some() && trimmed.starts_with(b"[") => return None,
+            _ => None,
+        };
+        if let Some(revision) = kind {
+            match open {
+                None => out.head = bytes[..at].trim_ascii_end(),
+                Some(_) => close(open, at, &mut out),
+            }
+            open = Some((revision, at));
+        }
+        at += line.len();
+    }
+    close(open, bytes.len(), &mut out);
+    Some(out)
+}
+
+/// Whether the record version `newer` keeps everything of `older` that its
+/// entries are read from: the same text before the first table, and each of
+/// `older`'s revision and review tables, in order, as the first tables of
+/// their kind (trailing blank space aside). Then `older` is `newer` with its
+/// last tables left out: every entry of `older` is in `newer`, unchanged.
+pub fn extends(older: &[u8], newer: &[u8]) -> bool {
+    let (Some(a), Some(b)) = (layout(older), layout(newer)) else {
+        return false;
+    };
+    a.head == b.head
+        && a.revisions.len() <= b.revisions.len()
+        && a.reviews.len() <= b.reviews.len()
+        && a.revisions.iter().zip(&b.revisions).all(|(x, y)| x == y)
+        && a.reviews.iter().zip(&b.reviews).all(|(x, y)| x == y)
 }
 
 /// Temporary files older than this in the index's folder were left by a
@@ -562,6 +688,14 @@ fn encode(facts: &Facts) -> Vec<u8> {
         out.extend_from_slice(&t.revisions.to_le_bytes());
         out.extend_from_slice(&t.reviews.to_le_bytes());
     }
+    let mut pairs: Vec<&(Oid, Oid)> = facts.extensions.keys().collect();
+    pairs.sort();
+    out.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+    for pair in pairs {
+        out.extend_from_slice(pair.0.as_bytes());
+        out.extend_from_slice(pair.1.as_bytes());
+        out.push(u8::from(facts.extensions[pair]));
+    }
     let sum = Sha256::digest(&out);
     out.extend_from_slice(&sum);
     out
@@ -656,6 +790,21 @@ fn decode(bytes: &[u8]) -> Option<Facts> {
             return None;
         }
     }
+    let count = r.u32()? as usize;
+    facts
+        .extensions
+        .reserve(count.min(r.0.len() / (2 * OID_LEN + 1)));
+    for _ in 0..count {
+        let pair = (r.oid()??, r.oid()??);
+        let extends = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        if facts.extensions.insert(pair, extends).is_some() {
+            return None;
+        }
+    }
     r.0.is_empty().then_some(facts)
 }
 
@@ -702,6 +851,8 @@ mod tests {
                 reviews: 2,
             },
         );
+        facts.extensions.insert((oid(6), oid(5)), true);
+        facts.extensions.insert((oid(5), oid(6)), false);
         facts.tables.insert(
             oid(6),
             Tables {
@@ -769,6 +920,37 @@ mod tests {
                 reviews: 1
             }
         );
+    }
+
+    const V1: &str = "schema = 1\nspeaker = \"S\"\n\n[[revision]]\nnumber = 1\noriginal = \"a\"\n\n[[review]]\nrevision = 1\n";
+
+    #[test]
+    fn a_version_that_only_adds_tables_extends_the_one_before() {
+        let v2 = "schema = 1\nspeaker = \"S\"\n\n[[revision]]\nnumber = 1\noriginal = \"a\"\n\n\
+                  [[revision]]\nnumber = 2\noriginal = \"b\"\n\n[[review]]\nrevision = 1\n\n\
+                  [[review]]\nrevision = 2\n";
+        assert!(extends(V1.as_bytes(), v2.as_bytes()));
+        assert!(extends(V1.as_bytes(), V1.as_bytes()));
+        assert!(!extends(v2.as_bytes(), V1.as_bytes()), "tables removed");
+        // An entry edited, even with one added beside it.
+        let edited = v2.replacen("original = \"a\"", "original = \"A\"", 1);
+        assert!(!extends(V1.as_bytes(), edited.as_bytes()));
+        let edited_review = V1.replace("revision = 1\n", "revision = 1\ncomment = \"x\"\n");
+        assert!(!extends(V1.as_bytes(), edited_review.as_bytes()));
+        // The text before the tables changed.
+        let head = v2.replace("speaker = \"S\"", "speaker = \"T\"");
+        assert!(!extends(V1.as_bytes(), head.as_bytes()));
+        // Another table among the entries: nothing certain.
+        let other = format!("{V1}\n[extra]\nx = 1\n");
+        assert!(!extends(V1.as_bytes(), other.as_bytes()));
+        assert!(!extends(other.as_bytes(), other.as_bytes()));
+        let l = layout(V1.as_bytes()).unwrap();
+        assert_eq!(l.head, b"schema = 1\nspeaker = \"S\"");
+        assert_eq!(
+            l.revisions,
+            [&b"[[revision]]\nnumber = 1\noriginal = \"a\""[..]]
+        );
+        assert_eq!(l.reviews, [&b"[[review]]\nrevision = 1"[..]]);
     }
 
     #[test]

@@ -712,6 +712,7 @@ fn test_history_log_index_after_plain_git_commits_and_rewritten_history() {
     let hand = env.git(&["rev-parse", "HEAD"]);
     let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
     assert_eq!(events[2]["note"], "simpler");
+    assert_eq!(events[2]["commit"].as_str().unwrap(), hand.trim());
     assert!(answer.contains("revision 2: simpler"), "{answer}");
 
     // Amended: the indexed commit is no longer reachable.
@@ -723,6 +724,13 @@ fn test_history_log_index_after_plain_git_commits_and_rewritten_history() {
     let amended = env.git(&["rev-parse", "HEAD"]);
     assert_ne!(amended, hand);
     log_same_with_and_without_index(&env, Q);
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events[2]["commit"].as_str().unwrap(), amended.trim());
+    // The other entries keep the commits that recorded them.
+    assert_eq!(
+        events[4]["commit"].as_str().unwrap(),
+        env.git(&["rev-parse", "HEAD~1"]).trim()
+    );
 
     // Reset away and redone by verbatim: the rewritten commits get new ids.
     env.git(&["reset", "-q", "--hard", "HEAD~2"]);
@@ -884,4 +892,40 @@ fn test_history_log_in_a_shallow_clone_keeps_no_index() {
     assert_eq!(events.len(), 5);
     let head = clone.git(&["rev-parse", "HEAD"]);
     assert_eq!(events[4]["commit"].as_str().unwrap(), head.trim());
+}
+
+#[test]
+fn test_history_log_names_the_commit_of_an_entry_edited_along_with_a_new_one() {
+    // Revision 1's note edited by hand, then committed by `revise` together
+    // with revision 4: that commit is the first to hold the edited entry.
+    // Counting tables alone would credit the `add` commit.
+    let mut env = three_revisions();
+    let rel = "translations/sheinbaum-call/no-necesario.toml";
+    let text = env
+        .read(rel)
+        .replacen("number = 1\n", "number = 1\nnote = \"first draft\"\n", 1);
+    env.write(rel, &text);
+    env.now = "2026-01-13T15:00:00Z".into();
+    env.run(
+        ANA,
+        &[
+            "revise",
+            Q,
+            "--translation",
+            "It is not needed, the president declared.",
+            "--note",
+            "n",
+        ],
+    )
+    .ok();
+    let head = env.git(&["rev-parse", "HEAD"]);
+    log_same_with_and_without_index(&env, Q);
+    let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
+    assert_eq!(events[0]["note"], "first draft");
+    assert_eq!(events[0]["commit"].as_str().unwrap(), head.trim());
+    assert_eq!(events[5]["commit"].as_str().unwrap(), head.trim());
+    assert_eq!(
+        events[4]["commit"].as_str().unwrap(),
+        env.git(&["rev-parse", "HEAD~1"]).trim()
+    );
 }
