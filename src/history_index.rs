@@ -28,9 +28,11 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use git2::{ObjectType, Oid, Repository, Tree, TreeEntry};
+use git2::{ObjectType, Oid, Repository, Tree};
 use sha2::{Digest, Sha256};
 
 /// The index file, under git's common directory (shared by worktrees).
@@ -122,8 +124,25 @@ pub struct HistoryIndex {
     facts: Facts,
     /// Entries computed since the file was read.
     added: usize,
-    /// The last blobs read, as a version is compared with the one before.
-    recent: Vec<(Oid, std::rc::Rc<[u8]>)>,
+    /// The last record blobs read, as a version is compared with the one
+    /// before.
+    recent: Vec<Rc<RecordText>>,
+}
+
+/// A record blob's bytes and layout.
+struct RecordText {
+    id: Oid,
+    bytes: Box<[u8]>,
+    layout: Option<Layout>,
+}
+
+impl RecordText {
+    fn tables(&self) -> Tables {
+        match &self.layout {
+            Some(layout) => layout.tables(),
+            None => count_tables(&self.bytes),
+        }
+    }
 }
 
 impl HistoryIndex {
@@ -170,43 +189,55 @@ impl HistoryIndex {
         blob: Oid,
         after: Option<Oid>,
     ) -> Result<Version, git2::Error> {
-        let tables = match self.facts.tables.get(&blob) {
-            Some(tables) => *tables,
-            None => {
-                let tables = count_tables(&self.read(repo, blob)?);
-                self.facts.tables.insert(blob, tables);
-                self.added += 1;
-                tables
-            }
-        };
+        let mut tables = self.facts.tables.get(&blob).copied();
         let extends = match after {
             None => true,
             Some(older) => match self.facts.extensions.get(&(older, blob)) {
                 Some(known) => *known,
                 None => {
                     let before = self.read(repo, older)?;
-                    let extends = extends(&before, &self.read(repo, blob)?);
+                    let now = self.read(repo, blob)?;
+                    let extends = match (&before.layout, &now.layout) {
+                        (Some(a), Some(b)) => layout_extends(&before.bytes, a, &now.bytes, b),
+                        _ => false,
+                    };
+                    if tables.is_none() {
+                        tables = Some(now.tables());
+                    }
                     self.facts.extensions.insert((older, blob), extends);
                     self.added += 1;
                     extends
                 }
             },
         };
+        let tables = match tables {
+            Some(tables) => tables,
+            None => self.read(repo, blob)?.tables(),
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.facts.tables.entry(blob) {
+            slot.insert(tables);
+            self.added += 1;
+        }
         Ok(Version { tables, extends })
     }
 
-    /// A blob's bytes; the last two read are kept, so that walking a
-    /// record's versions in order reads each once.
-    fn read(&mut self, repo: &Repository, id: Oid) -> Result<std::rc::Rc<[u8]>, git2::Error> {
-        if let Some((_, bytes)) = self.recent.iter().find(|(known, _)| *known == id) {
-            return Ok(bytes.clone());
+    /// A record blob, read and cut into tables; the last two read are kept,
+    /// so that walking a record's versions in order reads each once.
+    fn read(&mut self, repo: &Repository, id: Oid) -> Result<Rc<RecordText>, git2::Error> {
+        if let Some(known) = self.recent.iter().find(|r| r.id == id) {
+            return Ok(known.clone());
         }
-        let bytes: std::rc::Rc<[u8]> = repo.find_blob(id)?.content().into();
+        let bytes: Box<[u8]> = repo.find_blob(id)?.content().into();
+        let text = Rc::new(RecordText {
+            id,
+            layout: layout(&bytes),
+            bytes,
+        });
         if self.recent.len() >= 2 {
             self.recent.remove(0);
         }
-        self.recent.push((id, bytes.clone()));
-        Ok(bytes)
+        self.recent.push(text.clone());
+        Ok(text)
     }
 
     /// Writes the index back if entries were added, atomically (a temporary
@@ -287,28 +318,44 @@ pub fn count_tables(bytes: &[u8]) -> Tables {
     tables
 }
 
-/// A record's text cut at its `[[revision]]` and `[[review]]` headers.
-struct Layout<'a> {
+/// A record's text cut at its `[[revision]]` and `[[review]]` headers, as
+/// byte ranges.
+struct Layout {
     /// Everything before the first table.
-    head: &'a [u8],
-    revisions: Vec<&'a [u8]>,
-    reviews: Vec<&'a [u8]>,
+    head: Range<usize>,
+    revisions: Vec<Range<usize>>,
+    reviews: Vec<Range<usize>>,
+}
+
+impl Layout {
+    fn tables(&self) -> Tables {
+        Tables {
+            revisions: self.revisions.len() as u32,
+            reviews: self.reviews.len() as u32,
+        }
+    }
+}
+
+/// The range without its trailing blank space.
+fn trim_end(bytes: &[u8], range: Range<usize>) -> Range<usize> {
+    let kept = bytes[range.clone()].trim_ascii_end().len();
+    range.start..range.start + kept
 }
 
 /// The layout of a record, or `None` when another table (a line starting
 /// with `[`) follows the first revision or review: then cutting at headers
 /// says nothing certain about the entries.
-fn layout<'a>(bytes: &'a [u8]) -> Option<Layout<'a>> {
+fn layout(bytes: &[u8]) -> Option<Layout> {
     let mut out = Layout {
-        head: bytes,
+        head: 0..bytes.len(),
         revisions: Vec::new(),
         reviews: Vec::new(),
     };
     // (kind, start) of the table being read: true for a revision.
     let mut open: Option<(bool, usize)> = None;
-    let close = |open: Option<(bool, usize)>, end: usize, out: &mut Layout<'a>| {
+    let close = |open: Option<(bool, usize)>, end: usize, out: &mut Layout| {
         if let Some((revision, start)) = open {
-            let table = bytes[start..end].trim_ascii_end();
+            let table = trim_end(bytes, start..end);
             if revision {
                 out.revisions.push(table);
             } else {
@@ -327,7 +374,7 @@ fn layout<'a>(bytes: &'a [u8]) -> Option<Layout<'a>> {
         };
         if let Some(revision) = kind {
             match open {
-                None => out.head = bytes[..at].trim_ascii_end(),
+                None => out.head = trim_end(bytes, 0..at),
                 Some(_) => close(open, at, &mut out),
             }
             open = Some((revision, at));
@@ -344,14 +391,22 @@ fn layout<'a>(bytes: &'a [u8]) -> Option<Layout<'a>> {
 /// their kind (trailing blank space aside). Then `older` is `newer` with its
 /// last tables left out: every entry of `older` is in `newer`, unchanged.
 pub fn extends(older: &[u8], newer: &[u8]) -> bool {
-    let (Some(a), Some(b)) = (layout(older), layout(newer)) else {
-        return false;
-    };
-    a.head == b.head
+    match (layout(older), layout(newer)) {
+        (Some(a), Some(b)) => layout_extends(older, &a, newer, &b),
+        _ => false,
+    }
+}
+
+fn layout_extends(older: &[u8], a: &Layout, newer: &[u8], b: &Layout) -> bool {
+    let same = |x: &Range<usize>, y: &Range<usize>| older[x.clone()] == newer[y.clone()];
+    same(&a.head, &b.head)
         && a.revisions.len() <= b.revisions.len()
         && a.reviews.len() <= b.reviews.len()
-        && a.revisions.iter().zip(&b.revisions).all(|(x, y)| x == y)
-        && a.reviews.iter().zip(&b.reviews).all(|(x, y)| x == y)
+        && a.revisions
+            .iter()
+            .zip(&b.revisions)
+            .all(|(x, y)| same(x, y))
+        && a.reviews.iter().zip(&b.reviews).all(|(x, y)| same(x, y))
 }
 
 /// Temporary files older than this in the index's folder were left by a
@@ -394,22 +449,28 @@ fn remove_stale_temp_files(dir: &Path) {
 
 /// Recently read trees by id. Walking history newest first, a commit's
 /// parent is usually the next commit, so each large tree is read once.
+/// Two generations: when the newer fills up it becomes the older, so the
+/// trees just used survive.
 #[derive(Default)]
 pub struct TreeCache<'r> {
     trees: HashMap<Oid, Tree<'r>>,
+    older: HashMap<Oid, Tree<'r>>,
 }
 
 impl<'r> TreeCache<'r> {
-    const CAPACITY: usize = 256;
+    const CAPACITY: usize = 16;
 
     /// The tree `id`, read once while it stays in the cache.
     pub fn get(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>, git2::Error> {
         if let Some(tree) = self.trees.get(&id) {
             return Ok(tree.clone());
         }
-        let tree = repo.find_tree(id)?;
+        let tree = match self.older.remove(&id) {
+            Some(tree) => tree,
+            None => repo.find_tree(id)?,
+        };
         if self.trees.len() >= Self::CAPACITY {
-            self.trees.clear();
+            self.older = std::mem::take(&mut self.trees);
         }
         self.trees.insert(id, tree.clone());
         Ok(tree)
@@ -540,28 +601,66 @@ fn git_order(a: &[u8], a_is_tree: bool, b: &[u8], b_is_tree: bool) -> std::cmp::
     })
 }
 
-fn entry_order(a: &TreeEntry, b: &TreeEntry) -> std::cmp::Ordering {
-    git_order(
-        a.name_bytes(),
-        a.kind() == Some(ObjectType::Tree),
-        b.name_bytes(),
-        b.kind() == Some(ObjectType::Tree),
-    )
+/// One side of the merge of two trees: the entries in order, each name
+/// read once.
+struct Cursor<'t> {
+    tree: Option<Tree<'t>>,
+    next: usize,
+    done: bool,
+    name: Vec<u8>,
+    id: Oid,
+    kind: Option<ObjectType>,
+    before: Vec<u8>,
 }
 
-/// The `n`th entry of a tree, if it comes strictly after the one before it
-/// in git's order; `Err(())` when it does not (a tree git would not write:
-/// a path lookup, which is a binary search, and this merge could disagree).
-fn entry_at<'t>(tree: Option<&'t Tree>, n: usize) -> Result<Option<TreeEntry<'t>>, ()> {
-    let Some(entry) = tree.and_then(|t| t.get(n)) else {
-        return Ok(None);
-    };
-    if let Some(before) = n.checked_sub(1).and_then(|m| tree.and_then(|t| t.get(m)))
-        && entry_order(&before, &entry) != std::cmp::Ordering::Less
-    {
-        return Err(());
+impl<'t> Cursor<'t> {
+    /// A cursor on the first entry; `Err` as for [`Cursor::advance`].
+    fn new(tree: Option<Tree<'t>>) -> Result<Cursor<'t>, ()> {
+        let mut cursor = Cursor {
+            tree,
+            next: 0,
+            done: false,
+            name: Vec::new(),
+            id: Oid::ZERO_SHA1,
+            kind: None,
+            before: Vec::new(),
+        };
+        cursor.advance()?;
+        Ok(cursor)
     }
-    Ok(Some(entry))
+
+    fn is_tree(&self) -> bool {
+        self.kind == Some(ObjectType::Tree)
+    }
+
+    /// The entry's id if it is of `kind`.
+    fn id_of(&self, kind: ObjectType) -> Option<Oid> {
+        (self.kind == Some(kind)).then_some(self.id)
+    }
+
+    /// Moves to the next entry. `Err` when it does not come strictly after
+    /// the one before in git's order: a tree git would not write, where a
+    /// path lookup (a binary search) and this merge could disagree.
+    fn advance(&mut self) -> Result<(), ()> {
+        let Some(entry) = self.tree.as_ref().and_then(|t| t.get(self.next)) else {
+            self.done = true;
+            return Ok(());
+        };
+        let was_tree = self.is_tree();
+        std::mem::swap(&mut self.before, &mut self.name);
+        self.name.clear();
+        self.name.extend_from_slice(entry.name_bytes());
+        self.id = entry.id();
+        self.kind = entry.kind();
+        if self.next > 0
+            && git_order(&self.before, was_tree, &self.name, self.is_tree())
+                != std::cmp::Ordering::Less
+        {
+            return Err(());
+        }
+        self.next += 1;
+        Ok(())
+    }
 }
 
 /// Adds to `out` every file under `prefix` whose blob differs between the
@@ -577,66 +676,45 @@ fn diff_trees<'r>(
 ) -> Result<bool, git2::Error> {
     let new_tree = new.map(|id| trees.get(repo, id)).transpose()?;
     let old_tree = old.map(|id| trees.get(repo, id)).transpose()?;
-    let (mut i, mut j) = (0, 0);
+    let (Ok(mut a), Ok(mut b)) = (Cursor::new(new_tree), Cursor::new(old_tree)) else {
+        return Ok(false);
+    };
     loop {
-        let (Ok(a), Ok(b)) = (
-            entry_at(new_tree.as_ref(), i),
-            entry_at(old_tree.as_ref(), j),
-        ) else {
-            return Ok(false);
+        let order = match (a.done, b.done) {
+            (true, true) => return Ok(true),
+            (false, false) => git_order(&a.name, a.is_tree(), &b.name, b.is_tree()),
+            (false, true) => std::cmp::Ordering::Less,
+            (true, false) => std::cmp::Ordering::Greater,
         };
-        let order = match (&a, &b) {
-            (None, None) => return Ok(true),
-            (Some(a), Some(b)) => entry_order(a, b),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-        };
-        let (a, b) = match order {
-            std::cmp::Ordering::Less => {
-                i += 1;
-                (a, None)
+        // Same key on both sides, or the entry only one side has.
+        let in_new = order != std::cmp::Ordering::Greater;
+        let in_old = order != std::cmp::Ordering::Less;
+        if !(in_new && in_old && a.id == b.id) {
+            let len = prefix.len();
+            prefix.extend_from_slice(if in_new { &a.name } else { &b.name });
+            let side = |c: &Cursor, here: bool, kind| if here { c.id_of(kind) } else { None };
+            let sub_new = side(&a, in_new, ObjectType::Tree);
+            let sub_old = side(&b, in_old, ObjectType::Tree);
+            let within = if sub_new.is_some() || sub_old.is_some() {
+                // Same key, so both are folders, or one side has nothing here.
+                prefix.push(b'/');
+                diff_trees(repo, trees, sub_new, sub_old, prefix, out)?
+            } else {
+                let now = side(&a, in_new, ObjectType::Blob);
+                let before = side(&b, in_old, ObjectType::Blob);
+                if now != before
+                    && let Ok(path) = std::str::from_utf8(prefix)
+                {
+                    out.push((path.to_string(), now, before));
+                }
+                out.len() <= MANY
+            };
+            prefix.truncate(len);
+            if !within {
+                return Ok(false);
             }
-            std::cmp::Ordering::Greater => {
-                j += 1;
-                (None, b)
-            }
-            std::cmp::Ordering::Equal => {
-                i += 1;
-                j += 1;
-                (a, b)
-            }
-        };
-        if let (Some(a), Some(b)) = (&a, &b)
-            && a.id() == b.id()
-        {
-            continue;
         }
-        let Some(name) = a.as_ref().or(b.as_ref()).map(|x| x.name_bytes()) else {
-            continue;
-        };
-        let len = prefix.len();
-        prefix.extend_from_slice(name);
-        let of_kind = |x: &Option<TreeEntry>, kind: ObjectType| {
-            x.as_ref()
-                .filter(|x| x.kind() == Some(kind))
-                .map(|x| x.id())
-        };
-        let (sub_new, sub_old) = (of_kind(&a, ObjectType::Tree), of_kind(&b, ObjectType::Tree));
-        let within = if sub_new.is_some() || sub_old.is_some() {
-            // Same key, so both are folders, or one side has nothing here.
-            prefix.push(b'/');
-            diff_trees(repo, trees, sub_new, sub_old, prefix, out)?
-        } else {
-            let (now, before) = (of_kind(&a, ObjectType::Blob), of_kind(&b, ObjectType::Blob));
-            if now != before
-                && let Ok(path) = std::str::from_utf8(prefix)
-            {
-                out.push((path.to_string(), now, before));
-            }
-            out.len() <= MANY
-        };
-        prefix.truncate(len);
-        if !within {
+        if (in_new && a.advance().is_err()) || (in_old && b.advance().is_err()) {
             return Ok(false);
         }
     }
@@ -944,13 +1022,108 @@ mod tests {
         let other = format!("{V1}\n[extra]\nx = 1\n");
         assert!(!extends(V1.as_bytes(), other.as_bytes()));
         assert!(!extends(other.as_bytes(), other.as_bytes()));
-        let l = layout(V1.as_bytes()).unwrap();
-        assert_eq!(l.head, b"schema = 1\nspeaker = \"S\"");
+        let v1 = V1.as_bytes();
+        let l = layout(v1).unwrap();
+        assert_eq!(&v1[l.head.clone()], b"schema = 1\nspeaker = \"S\"");
         assert_eq!(
-            l.revisions,
-            [&b"[[revision]]\nnumber = 1\noriginal = \"a\""[..]]
+            &v1[l.revisions[0].clone()],
+            b"[[revision]]\nnumber = 1\noriginal = \"a\""
         );
-        assert_eq!(l.reviews, [&b"[[review]]\nrevision = 1"[..]]);
+        assert_eq!(&v1[l.reviews[0].clone()], b"[[review]]\nrevision = 1");
+        assert_eq!(l.tables(), count_tables(v1));
+    }
+
+    /// A tree holding `files` (path → content) in a fresh repository.
+    fn tree_of(repo: &Repository, files: &[(&str, &str)]) -> Oid {
+        let empty = repo.treebuilder(None).unwrap().write().unwrap();
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, text) in files {
+            let blob = repo.blob(text.as_bytes()).unwrap();
+            update.upsert(*path, blob, git2::FileMode::Blob);
+        }
+        update
+            .create_updated(repo, &repo.find_tree(empty).unwrap())
+            .unwrap()
+    }
+
+    /// Every file path in a tree.
+    fn paths(repo: &Repository, tree: Oid) -> Vec<String> {
+        let mut out = Vec::new();
+        repo.find_tree(tree)
+            .unwrap()
+            .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(ObjectType::Blob) {
+                    out.push(format!("{dir}{}", entry.name().unwrap()));
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn the_tree_diff_lists_exactly_the_paths_whose_blob_a_lookup_sees_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let versions: Vec<Vec<(&str, &str)>> = vec![
+            vec![],
+            vec![("a", "1"), ("a.toml", "2"), ("a0", "3"), ("b/c/d", "4")],
+            // A file becomes a folder of that name, and back; siblings
+            // sorting around "a/" ('.' < '/' < '0').
+            vec![("a/x", "1"), ("a.toml", "2"), ("a0", "3"), ("b/c/d", "5")],
+            vec![("a", "1"), ("a.toml", "2b"), ("b/c/d", "5"), ("b/e", "6")],
+            vec![("a", "1"), ("b", "7"), ("c/a.toml", "8")],
+        ];
+        let trees: Vec<Oid> = versions.iter().map(|v| tree_of(&repo, v)).collect();
+        let mut cache = TreeCache::default();
+        for &new in &trees {
+            for old in std::iter::once(None).chain(trees.iter().copied().map(Some)) {
+                let listed = diff(&repo, &mut cache, new, old).unwrap().unwrap();
+                let mut all = paths(&repo, new);
+                if let Some(old) = old {
+                    all.extend(paths(&repo, old));
+                }
+                all.sort();
+                all.dedup();
+                let new_tree = repo.find_tree(new).unwrap();
+                let old_tree = old.map(|o| repo.find_tree(o).unwrap());
+                let expected: Vec<FileDiff> = all
+                    .into_iter()
+                    .filter_map(|p| {
+                        let now = blob_at(&new_tree, &p);
+                        let before = old_tree.as_ref().and_then(|t| blob_at(t, &p));
+                        (now != before).then_some((p, now, before))
+                    })
+                    .collect();
+                assert_eq!(listed, expected, "{new} against {old:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn more_than_many_changed_files_make_a_many_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let names: Vec<String> = (0..=MANY)
+            .map(|i| format!("t/s{}/q.toml", i % 7 + i))
+            .collect();
+        let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+        let mut cache = TreeCache::default();
+        let all = tree_of(&repo, &files);
+        let one_fewer = tree_of(&repo, &files[1..]);
+        assert_eq!(diff(&repo, &mut cache, all, None).unwrap(), None);
+        assert_eq!(
+            diff(&repo, &mut cache, one_fewer, None)
+                .unwrap()
+                .map(|d| d.len()),
+            Some(MANY)
+        );
+        assert_eq!(
+            diff(&repo, &mut cache, all, Some(one_fewer))
+                .unwrap()
+                .map(|d| d.len()),
+            Some(1)
+        );
     }
 
     #[test]
