@@ -192,6 +192,10 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LogArgs) -> Result<u8, CommandError> 
     let dim = Style::new().dim();
     let yellow = Style::new().yellow();
     let bold = Style::new().bold();
+    // "[unsigned]" means something only where signatures are expected: the
+    // policy requires them, or some review of this quote carries one.
+    let signing =
+        newsroom.policy.require_signed_reviews || events.iter().any(|e| e.signature.is_some());
     ui.line(ui.paint(&bold, &r.to_string()))?;
     for e in &events {
         let commit = match &e.commit {
@@ -208,14 +212,18 @@ pub fn run(ui: &mut Ui, dir: &Path, args: &LogArgs) -> Result<u8, CommandError> 
                     .unwrap_or_default()
             ),
             EventKind::Review => format!(
-                "{} revision {}{} [{}]",
+                "{} revision {}{}{}",
                 e.verdict.unwrap_or_default(),
                 e.revision.unwrap_or_default(),
                 e.comment
                     .as_deref()
                     .map(|c| format!(": {}", sanitize_inline(c)))
                     .unwrap_or_default(),
-                e.signature.as_deref().unwrap_or("unsigned"),
+                match (&e.signature, signing) {
+                    (Some(s), _) => format!(" [{s}]"),
+                    (None, true) => " [unsigned]".to_string(),
+                    (None, false) => String::new(),
+                },
             ),
             EventKind::Publication => format!(
                 "publication {} (revision {}) {}",

@@ -929,3 +929,23 @@ fn test_history_log_names_the_commit_of_an_entry_edited_along_with_a_new_one() {
         env.git(&["rev-parse", "HEAD~1"]).trim()
     );
 }
+
+/// A newsroom that does not sign sees no "[unsigned]" on every review; one
+/// that requires signatures does.
+#[test]
+fn log_marks_unsigned_reviews_only_where_signatures_are_required() {
+    let env = three_revisions();
+    let log = env.run(EVA, &["log", Q]);
+    log.ok();
+    assert!(log.stdout.contains("approved revision 1"), "{}", log.stdout);
+    assert!(!log.stdout.contains("[unsigned]"), "{}", log.stdout);
+    let policy = env.read("verbatim.toml").replace(
+        "require_signed_reviews = false\n# allowed_signers = \".verbatim/allowed_signers\"",
+        "require_signed_reviews = true\nallowed_signers = \".verbatim/allowed_signers\"",
+    );
+    env.write("verbatim.toml", &policy);
+    env.write(".verbatim/allowed_signers", "");
+    env.run(EVA, &["log", Q])
+        .code(0)
+        .stdout_has("approved revision 1: checked [unsigned]");
+}
