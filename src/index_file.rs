@@ -534,4 +534,26 @@ mod tests {
         assert_eq!(varint(&[0x80, 0x00], 0, 2), Some((128, 2)));
         assert_eq!(varint(&[0x80], 0, 1), None);
     }
+
+    proptest::proptest! {
+        /// A damaged index never panics the reader: it parses or declines.
+        #[test]
+        fn any_bytes_parse_or_decline(
+            version in 2u32..5,
+            flips in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 0..8),
+            cut in 0usize..4096,
+        ) {
+            let mut bytes = index_bytes(
+                version,
+                &[("articles/a.md", 0), ("translations/a/q1.toml", 0), ("translations/b/q2.toml", 0)],
+                b"",
+            );
+            for (at, byte) in flips {
+                let n = bytes.len();
+                bytes[at % n] = byte;
+            }
+            bytes.truncate(cut.min(bytes.len()));
+            let _ = IndexFile::parse(&bytes, |_| true);
+        }
+    }
 }
