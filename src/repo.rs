@@ -452,40 +452,6 @@ impl Repo {
         }
     }
 
-    /// The commit reachable from HEAD that brought the blob `blob` to `rel`:
-    /// its tree holds it there and none of its parents' does.
-    pub fn commit_introducing(&self, rel: &str, blob: Oid) -> Result<Option<Oid>, RepoError> {
-        let Ok(head) = self.git.head() else {
-            return Ok(None);
-        };
-        let Some(head) = head.target() else {
-            return Ok(None);
-        };
-        let holds = |commit: &git2::Commit| -> Result<bool, RepoError> {
-            match commit.tree()?.get_path(Path::new(rel)) {
-                Ok(entry) => Ok(entry.id() == blob),
-                Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(false),
-                Err(e) => Err(e.into()),
-            }
-        };
-        let mut walk = self.git.revwalk()?;
-        walk.push(head)?;
-        for id in walk {
-            let commit = self.git.find_commit(id?)?;
-            if !holds(&commit)? {
-                continue;
-            }
-            let mut from_parent = false;
-            for parent in commit.parents() {
-                from_parent |= holds(&parent)?;
-            }
-            if !from_parent {
-                return Ok(Some(commit.id()));
-            }
-        }
-        Ok(None)
-    }
-
     /// Whether the tag `name` exists.
     pub fn tag_exists(&self, name: &str) -> bool {
         self.git

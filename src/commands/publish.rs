@@ -183,7 +183,9 @@ fn tag_untagged_publication(
     if on_disk != Some(blob) {
         return Ok(None);
     }
-    let Some(commit) = newsroom.repo.commit_introducing(&rel, blob)? else {
+    let git = &newsroom.repo.git;
+    let mut index = crate::history_index::HistoryIndex::open(git);
+    let Some(commit) = crate::history::adding_commit(git, &mut index, &rel)? else {
         return Ok(None);
     };
     if args.dry_run {
@@ -195,6 +197,7 @@ fn tag_untagged_publication(
         ))?;
         return Ok(Some(0));
     }
+    index.save();
     newsroom
         .repo
         .create_tag(&p.tag, commit, &tag_message(&p), publisher, moment)?;
