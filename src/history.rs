@@ -56,7 +56,7 @@ pub struct RecordCommits {
 /// commit it lacks is computed from its trees and added, so only the first
 /// walk over a history reads every commit's trees. The caller saves the
 /// index ([`HistoryIndex::save`]) when done.
-fn walk_file_changes(
+pub fn walk_file_changes(
     repo: &Repository,
     index: &mut HistoryIndex,
     rel: &str,

@@ -16,6 +16,8 @@ use std::collections::{HashMap, HashSet};
 use git2::{Oid, Repository};
 
 use crate::check::{Finding, Severity};
+use crate::history::HistoryError;
+use crate::history_index::HistoryIndex;
 use crate::quote::{Quote, Review};
 use crate::store::{QuoteRef, Store};
 
@@ -56,11 +58,10 @@ struct BlobReviews<'r> {
 }
 
 impl BlobReviews<'_> {
-    fn at(&mut self, tree: &git2::Tree<'_>) -> HashSet<ReviewKey> {
-        let Ok(entry) = tree.get_path(std::path::Path::new(&self.rel)) else {
+    fn of(&mut self, blob: Option<Oid>) -> HashSet<ReviewKey> {
+        let Some(id) = blob else {
             return HashSet::new();
         };
-        let id = entry.id();
         if let Some(keys) = self.cache.get(&id) {
             return keys.clone();
         }
@@ -77,30 +78,31 @@ impl BlobReviews<'_> {
 }
 
 /// Every commit reachable from HEAD that introduced a review entry into
-/// `rel`.
-fn introductions(git: &Repository, rel: &str) -> Result<Introductions, git2::Error> {
+/// `rel`. Only a commit whose version of the file differs from every
+/// parent's can introduce one (one equal to a parent's holds that parent's
+/// entries), and those are the commits `history::walk_file_changes` visits,
+/// from the history index where it knows them.
+fn introductions(
+    git: &Repository,
+    index: &mut HistoryIndex,
+    rel: &str,
+) -> Result<Introductions, HistoryError> {
     let mut found = Introductions::new();
-    let mut walk = git.revwalk()?;
-    match walk.push_head() {
-        Ok(()) => {}
-        // An unborn HEAD has no history: nothing was ever committed.
-        Err(_) => return Ok(found),
-    }
     let mut blobs = BlobReviews {
         git,
         rel: rel.to_string(),
         cache: HashMap::new(),
     };
-    for oid in walk {
-        let commit = git.find_commit(oid?)?;
-        let keys = blobs.at(&commit.tree()?);
+    crate::history::walk_file_changes(git, index, rel, |oid, blob, parents| {
+        let keys = blobs.of(blob);
         if keys.is_empty() {
-            continue;
+            return Ok(false);
         }
         let mut in_parents = HashSet::new();
-        for parent in commit.parents() {
-            in_parents.extend(blobs.at(&parent.tree()?));
+        for parent in parents {
+            in_parents.extend(blobs.of(*parent));
         }
+        let commit = git.find_commit(oid)?;
         let author = commit.author();
         let email = author.email().unwrap_or_default().to_string();
         let name = author.name().unwrap_or_default().to_string();
@@ -108,9 +110,10 @@ fn introductions(git: &Repository, rel: &str) -> Result<Introductions, git2::Err
             found
                 .entry(key.clone())
                 .or_default()
-                .push((commit.id(), name.clone(), email.clone()));
+                .push((oid, name.clone(), email.clone()));
         }
-    }
+        Ok(false)
+    })?;
     Ok(found)
 }
 
@@ -127,16 +130,17 @@ fn review_line(text: &str, n: usize) -> usize {
 /// `unverified-review` findings for the records of one article.
 pub fn unverified_reviews(
     git: &Repository,
+    index: &mut HistoryIndex,
     store: &Store,
     records: &[(QuoteRef, Quote)],
-) -> Result<Vec<Finding>, git2::Error> {
+) -> Result<Vec<Finding>, HistoryError> {
     let mut findings = Vec::new();
     for (r, quote) in records {
         if quote.reviews.is_empty() {
             continue;
         }
         let rel = Store::record_rel_path(r);
-        let found = introductions(git, &rel)?;
+        let found = introductions(git, index, &rel)?;
         let text = std::fs::read_to_string(store.abs(&rel)).unwrap_or_default();
         for (n, review) in quote.reviews.iter().enumerate() {
             let who = crate::render::sanitize_inline(&review.reviewer.to_string());

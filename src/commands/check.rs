@@ -230,10 +230,12 @@ fn verify_history(
     slugs: &[String],
     reports: &mut Vec<ArticleReport>,
 ) -> Result<(), CommandError> {
+    let git = &newsroom.repo.git;
+    let mut index = crate::history_index::HistoryIndex::open(git);
     for slug in slugs {
         let (records, _) = crate::check::load_records(&newsroom.store, slug);
         let found =
-            crate::provenance::unverified_reviews(&newsroom.repo.git, &newsroom.store, &records)
+            crate::provenance::unverified_reviews(git, &mut index, &newsroom.store, &records)
                 .map_err(|e| CommandError::internal(format!("reading git history: {e}")))?;
         if found.is_empty() {
             continue;
@@ -255,6 +257,7 @@ fn verify_history(
             .findings
             .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     }
+    index.save();
     reports.sort_by(|a, b| a.slug.cmp(&b.slug));
     Ok(())
 }

@@ -784,6 +784,16 @@ fn verify_history_reports_sign_offs_nobody_committed() {
         message.contains("Luis Editor") && message.contains("ana@example.org"),
         "{message}"
     );
+    // The history index it walks with (docs/HISTORY.md) changes nothing:
+    // damaged, or gone, the answer is the same.
+    let index = env.root().join(".git/verbatim/history-index");
+    assert!(index.exists(), "--verify-history keeps the history index");
+    std::fs::write(&index, b"garbage").unwrap();
+    let again = env.run(EVA, &["check", "--verify-history", "--format", "json"]);
+    assert_eq!(again.stdout, run.stdout);
+    std::fs::remove_file(&index).unwrap();
+    let again = env.run(EVA, &["check", "--verify-history", "--format", "json"]);
+    assert_eq!(again.stdout, run.stdout);
 
     // An approval written with --no-commit is in no commit yet.
     env.git(&["reset", "-q", "--hard", "HEAD~1"]);
