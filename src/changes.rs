@@ -174,22 +174,6 @@ fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     p
 }
 
-/// git's tree order: names compared bytewise, a subtree's as if it ended
-/// in `/`. (The index's order of paths gives the same order of names.)
-fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
-    let common = a.len().min(b.len());
-    match a[..common].cmp(&b[..common]) {
-        Ordering::Equal => {}
-        other => return other,
-    }
-    let next = |name: &[u8], tree: bool| match name.get(common) {
-        Some(c) => *c,
-        None if tree => b'/',
-        None => 0,
-    };
-    next(a, a_tree).cmp(&next(b, b_tree))
-}
-
 /// Walks two lists of entries in tree order and calls `f` once per name,
 /// with the position and item on each side (`None` where that side lacks
 /// it).
@@ -201,7 +185,9 @@ fn merge<E>(
     let (mut i, mut j) = (0, 0);
     while i < left.len() || j < right.len() {
         let order = match (left.get(i), right.get(j)) {
-            (Some(l), Some(r)) => tree_order(l.0, l.1.0 == MODE_TREE, r.0, r.1.0 == MODE_TREE),
+            (Some(l), Some(r)) => {
+                crate::repo::git_tree_order(l.0, l.1.0 == MODE_TREE, r.0, r.1.0 == MODE_TREE)
+            }
             (Some(_), None) => Ordering::Less,
             _ => Ordering::Greater,
         };
@@ -871,16 +857,6 @@ mod tests {
                 Oid::hash_object(ObjectType::Blob, content).unwrap()
             );
         }
-    }
-
-    #[test]
-    fn tree_order_is_gits() {
-        // "a.b" < "a/" < "a0": a folder sorts as if its name ended in `/`.
-        assert_eq!(tree_order(b"a.b", false, b"a", true), Ordering::Less);
-        assert_eq!(tree_order(b"a", true, b"a0", false), Ordering::Less);
-        assert_eq!(tree_order(b"a", false, b"a.b", false), Ordering::Less);
-        assert_eq!(tree_order(b"a", true, b"a", true), Ordering::Equal);
-        assert_eq!(tree_order(b"a", false, b"a", true), Ordering::Less);
     }
 
     #[test]

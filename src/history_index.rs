@@ -35,6 +35,8 @@ use std::rc::Rc;
 use git2::{ObjectType, Oid, Repository, Tree};
 use sha2::{Digest, Sha256};
 
+use crate::repo::git_tree_order;
+
 /// The index file, under git's common directory (shared by worktrees).
 pub const INDEX_FILE: &str = "verbatim/history-index";
 
@@ -590,17 +592,6 @@ fn diff<'r>(
     Ok(Some(out))
 }
 
-/// git's order of tree entries: by name, a folder's name read as if it
-/// ended in `/`.
-fn git_order(a: &[u8], a_is_tree: bool, b: &[u8], b_is_tree: bool) -> std::cmp::Ordering {
-    let n = a.len().min(b.len());
-    a[..n].cmp(&b[..n]).then_with(|| {
-        let end =
-            |name: &[u8], tree: bool| name.get(n).copied().unwrap_or(if tree { b'/' } else { 0 });
-        end(a, a_is_tree).cmp(&end(b, b_is_tree))
-    })
-}
-
 /// One side of the merge of two trees: the entries in order, each name
 /// read once.
 struct Cursor<'t> {
@@ -653,7 +644,7 @@ impl<'t> Cursor<'t> {
         self.id = entry.id();
         self.kind = entry.kind();
         if self.next > 0
-            && git_order(&self.before, was_tree, &self.name, self.is_tree())
+            && git_tree_order(&self.before, was_tree, &self.name, self.is_tree())
                 != std::cmp::Ordering::Less
         {
             return Err(());
@@ -682,7 +673,7 @@ fn diff_trees<'r>(
     loop {
         let order = match (a.done, b.done) {
             (true, true) => return Ok(true),
-            (false, false) => git_order(&a.name, a.is_tree(), &b.name, b.is_tree()),
+            (false, false) => git_tree_order(&a.name, a.is_tree(), &b.name, b.is_tree()),
             (false, true) => std::cmp::Ordering::Less,
             (true, false) => std::cmp::Ordering::Greater,
         };
@@ -975,16 +966,6 @@ mod tests {
         let sum = Sha256::digest(&body);
         body.extend_from_slice(&sum);
         assert_eq!(decode(&body), None);
-    }
-
-    #[test]
-    fn git_order_reads_folders_as_ending_in_a_slash() {
-        use std::cmp::Ordering::*;
-        // git sorts "a.toml" < "a/" (folder a) < "a0": '.' < '/' < '0'.
-        assert_eq!(git_order(b"a.toml", false, b"a", true), Less);
-        assert_eq!(git_order(b"a", true, b"a0", false), Less);
-        assert_eq!(git_order(b"a", false, b"a", true), Less);
-        assert_eq!(git_order(b"a", true, b"a", true), Equal);
     }
 
     #[test]

@@ -497,3 +497,33 @@ pub fn commit_message(
     }
     msg
 }
+
+/// git's order of tree entries: names compared bytewise, a subtree's name
+/// read as if it ended in `/` (so `a.b` < folder `a` < `a0`). Both tree
+/// walks that merge two trees entry by entry (changes.rs, history_index.rs)
+/// need it.
+pub fn git_tree_order(a: &[u8], a_is_tree: bool, b: &[u8], b_is_tree: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let end =
+            |name: &[u8], tree: bool| name.get(n).copied().unwrap_or(if tree { b'/' } else { 0 });
+        end(a, a_is_tree).cmp(&end(b, b_is_tree))
+    })
+}
+
+#[cfg(test)]
+mod tree_order_tests {
+    use super::git_tree_order;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn git_tree_order_reads_folders_as_ending_in_a_slash() {
+        // git sorts "a.toml" < "a/" (folder a) < "a0": '.' < '/' < '0'.
+        assert_eq!(git_tree_order(b"a.toml", false, b"a", true), Less);
+        assert_eq!(git_tree_order(b"a.b", false, b"a", true), Less);
+        assert_eq!(git_tree_order(b"a", true, b"a0", false), Less);
+        assert_eq!(git_tree_order(b"a", false, b"a.b", false), Less);
+        assert_eq!(git_tree_order(b"a", false, b"a", true), Less);
+        assert_eq!(git_tree_order(b"a", true, b"a", true), Equal);
+    }
+}
