@@ -183,10 +183,17 @@ pub fn check_all(
                         let Some(slug) = slugs.get(i) else {
                             break;
                         };
+                        // On an error, no thread takes a new article: those
+                        // before it in slug order are all taken already, so
+                        // the first error in slug order is still found.
+                        let fail = |e: String| {
+                            next.fetch_max(slugs.len(), Ordering::Relaxed);
+                            (i, CommandError::usage(e))
+                        };
                         let latest = crate::publication::latest(store, slug)
-                            .map_err(|e| (i, CommandError::usage(e.to_string())))?;
+                            .map_err(|e| fail(e.to_string()))?;
                         let report = check_article(store, policy, slug, latest.as_ref())
-                            .map_err(|e| (i, CommandError::usage(e.to_string())))?;
+                            .map_err(|e| fail(e.to_string()))?;
                         progress.inc();
                         if report.exists || !report.findings.is_empty() {
                             out.push((i, report));

@@ -324,3 +324,32 @@ fn named_articles_and_changed_since_limit_the_check() {
     );
     assert!(found.iter().any(|f| f["file"] == "articles/call.md"));
 }
+
+/// Articles are checked on several threads; when some cannot be read, the
+/// error named is the first unreadable article in slug order, every time.
+#[test]
+fn the_first_unreadable_article_in_slug_order_is_named() {
+    let env = TestEnv::new();
+    for i in 0..40 {
+        env.write(
+            &format!("articles/s{i:02}.md"),
+            "She said “Yes.” Translated from Spanish.\n",
+        );
+    }
+    for slug in ["s07", "s23", "s31"] {
+        std::fs::write(
+            env.root().join(format!("articles/{slug}.md")),
+            b"\xff\xfe bad",
+        )
+        .unwrap();
+    }
+    for _ in 0..5 {
+        let run = env.run(EVA, &["check"]);
+        run.code(2).stderr_has("articles/s07.md");
+        assert!(
+            !run.stderr.contains("s23") && !run.stderr.contains("s31"),
+            "{}",
+            run.stderr
+        );
+    }
+}
