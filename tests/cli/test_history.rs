@@ -510,11 +510,12 @@ fn test_history_same_revision_json_says_unchanged() {
     assert_eq!(lines[0]["translation"]["changed"], false);
 }
 
-#[test]
-fn test_history_log_through_a_merge_names_the_branch_commit() {
-    let env = TestEnv::new();
-    env.add_quote(Q, "No es necesario.", "It is not necessary.");
+/// On a branch `fix`, Ana revises Q's translation (an hour later); main
+/// meanwhile records another quote; `fix` is merged into main with a merge
+/// commit. Returns the id of the revising commit.
+fn revise_on_a_branch_and_merge(env: &mut TestEnv) -> String {
     env.git(&["checkout", "-q", "-b", "fix"]);
+    env.now = "2026-01-13T11:00:00Z".into();
     env.run(
         ANA,
         &[
@@ -531,6 +532,14 @@ fn test_history_log_through_a_merge_names_the_branch_commit() {
     env.git(&["checkout", "-q", "main"]);
     env.add_quote("sheinbaum-call/otra", "Otra cosa.", "Another thing.");
     env.git(&["merge", "-q", "--no-ff", "fix", "-m", "merge fix"]);
+    revise_commit
+}
+
+#[test]
+fn test_history_log_through_a_merge_names_the_branch_commit() {
+    let mut env = TestEnv::new();
+    env.add_quote(Q, "No es necesario.", "It is not necessary.");
+    let revise_commit = revise_on_a_branch_and_merge(&mut env);
     let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
     assert_eq!(events.len(), 2);
     assert_eq!(events[1]["commit"].as_str().unwrap(), revise_commit.trim());
@@ -774,24 +783,7 @@ fn test_history_log_index_through_merges() {
     log_outputs(&env, Q);
     // A merge that takes the file from one side is skipped: the branch's
     // commit recorded the revision.
-    env.git(&["checkout", "-q", "-b", "fix"]);
-    env.now = "2026-01-13T11:00:00Z".into();
-    env.run(
-        ANA,
-        &[
-            "revise",
-            Q,
-            "--translation",
-            "It is not needed.",
-            "--note",
-            "fix",
-        ],
-    )
-    .ok();
-    let revise_commit = env.git(&["rev-parse", "HEAD"]);
-    env.git(&["checkout", "-q", "main"]);
-    env.add_quote("sheinbaum-call/otra", "Otra cosa.", "Another thing.");
-    env.git(&["merge", "-q", "--no-ff", "fix", "-m", "merge fix"]);
+    let revise_commit = revise_on_a_branch_and_merge(&mut env);
     log_same_with_and_without_index(&env, Q);
     let events = env.run(ANA, &["log", Q, "--format", "json"]).json_lines();
     assert_eq!(events[1]["commit"].as_str().unwrap(), revise_commit.trim());
