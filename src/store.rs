@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::quote::{Quote, SCHEMA_VERSION};
 
+mod canonical;
+
 /// Folder of articles, relative to the repository root.
 pub const ARTICLES_DIR: &str = "articles";
 /// Folder of quote records, relative to the repository root.
@@ -347,10 +349,15 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<Quote, RecordError> {
             "is empty; a record needs at least a schema and one revision".into(),
         ));
     }
-    let quote: Quote = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map(|s| s.start).unwrap_or(0);
-        err_at(offset, text, e.message().trim().replace('\n', "; "))
-    })?;
+    // Records in the shape verbatim writes are read by a small reader of
+    // just that shape; anything else goes to `toml`, exactly as before.
+    let quote: Quote = match canonical::parse(text) {
+        Some(quote) => quote,
+        None => toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            err_at(offset, text, e.message().trim().replace('\n', "; "))
+        })?,
+    };
     if quote.schema != SCHEMA_VERSION {
         return Err(err_at(
             key_offset(text, "schema"),
