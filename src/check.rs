@@ -316,11 +316,30 @@ pub fn check_loaded(
             diff: None,
         });
     }
+    // Each record's current texts are normalised once: for its digest (its
+    // state) and for matching the article's quotations.
+    let currents: Vec<&Revision> = records.iter().map(|(_, q)| q.current()).collect();
+    let candidates: Vec<Candidate> = currents
+        .iter()
+        .map(|rev| Candidate {
+            translation: rev.translation.as_deref(),
+            original: &rev.original,
+        })
+        .collect();
+    let mut cache = matching::NormCache::filled(&candidates);
     let states: Vec<State> = records
         .iter()
-        .map(|(r, q)| {
-            crate::signing::under_policy(policy, &r.to_string(), q)
-                .state(&rules, latest.and_then(|p| p.digest_of(&r.id)))
+        .enumerate()
+        .map(|(i, (r, q))| {
+            let digest = matching::digest_normalized(
+                cache.get(i, Side::Original).unwrap_or_default(),
+                cache.get(i, Side::Translation),
+            );
+            crate::signing::under_policy(policy, &r.to_string(), q).state_of_digest(
+                &digest,
+                &rules,
+                latest.and_then(|p| p.digest_of(&r.id)),
+            )
         })
         .collect();
     report.records = records
@@ -349,16 +368,7 @@ pub fn check_loaded(
         .iter()
         .map(|e| e.text.clone())
         .collect();
-    let currents: Vec<&Revision> = records.iter().map(|(_, q)| q.current()).collect();
-    let candidates: Vec<Candidate> = currents
-        .iter()
-        .map(|rev| Candidate {
-            translation: rev.translation.as_deref(),
-            original: &rev.original,
-        })
-        .collect();
     let mut used = vec![false; records.len()];
-    let mut cache = matching::NormCache::default();
     let mut translated_quoted = false;
     for quotation in &extracted.quotations {
         let result = check_quotation(
@@ -462,11 +472,12 @@ fn check_quotation(
         ));
     }
     let shown = crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
-    if exempt.contains(&matching::normalize(&quotation.text)) {
+    let norm = matching::normalize(&quotation.text);
+    if exempt.contains(&norm) {
         result.status = "exempt";
         return (result, None, None);
     }
-    match matching::match_quotation_cached(&quotation.text, candidates, cache) {
+    match matching::match_normalized(&norm, candidates, cache) {
         Match::Exact { index, side } => {
             let (r, q) = &records[index];
             let state = states[index];

@@ -341,13 +341,24 @@ impl Quote {
     /// The state, given the policy and the digest the article's latest
     /// publication holds for this quote (if any).
     pub fn state(&self, rules: &ApprovalRules, published_digest: Option<&str>) -> State {
-        let digest = self.current_digest();
+        self.state_of_digest(&self.current_digest(), rules, published_digest)
+    }
+
+    /// [`Quote::state`] given the digest of the current revision, for a
+    /// caller that has computed it already (`check`, from the texts it
+    /// normalises for matching).
+    pub fn state_of_digest(
+        &self,
+        digest: &str,
+        rules: &ApprovalRules,
+        published_digest: Option<&str>,
+    ) -> State {
         let newest_on_current = self.reviews.iter().rev().find(|r| r.digest == digest);
         if newest_on_current.is_some_and(|r| r.verdict == Verdict::ChangesRequested) {
             return State::ChangesRequested;
         }
-        if self.approvers_of(&digest, rules).len() as u32 >= rules.required_approvals.max(1) {
-            return if published_digest == Some(digest.as_str()) {
+        if self.approvers_of(digest, rules).len() as u32 >= rules.required_approvals.max(1) {
+            return if published_digest == Some(digest) {
                 State::Published
             } else {
                 State::Approved
