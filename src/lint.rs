@@ -2043,8 +2043,12 @@ fn mixed_script_word(label: &str, word: &str, seen: &mut BTreeSet<String>, hits:
 }
 
 #[cfg(test)]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn checks(original: &str, translation: Option<&str>) -> Vec<Hit> {
         lint_pair(original, translation, &LintOptions::default())
@@ -2396,5 +2400,322 @@ mod tests {
                 .all(|h| matches!(h.check, Check::SuspiciousText | Check::Punctuation))
         );
         assert_eq!(h.len(), 2, "{h:?}");
+    }
+
+    /// New and reference implementations agree on one pair (and on both
+    /// texts as English originals).
+    fn same_as_reference(o: &str, t: &str, opts: &LintOptions) {
+        assert_eq!(
+            lint_pair(o, Some(t), opts),
+            reference::lint_pair(o, Some(t), opts),
+            "{o:?} / {t:?}"
+        );
+        assert_eq!(
+            lint_pair(o, None, opts),
+            reference::lint_pair(o, None, opts),
+            "{o:?}"
+        );
+    }
+
+    #[test]
+    fn europarl_same_as_reference() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/europarl-sample"
+        );
+        let (Ok(es), Ok(en)) = (
+            std::fs::read_to_string(format!("{dir}/es.txt")),
+            std::fs::read_to_string(format!("{dir}/en.txt")),
+        ) else {
+            eprintln!("europarl sample not found; skipping");
+            return;
+        };
+        let renderings = vec![
+            ("Nuevo León".to_string(), "the northern state".to_string()),
+            ("Señoría".to_string(), "Honourable Member".to_string()),
+        ];
+        let own = LintOptions {
+            known_renderings: &renderings,
+            ..LintOptions::default()
+        };
+        for (o, t) in es.split('\n').zip(en.split('\n')) {
+            same_as_reference(o, t, &LintOptions::default());
+            same_as_reference(t, o, &LintOptions::default());
+            same_as_reference(o, t, &own);
+        }
+    }
+
+    /// Pieces of Spanish/English-ish text that exercise every check.
+    fn piece() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "0",
+            "1",
+            "7",
+            "12",
+            "35",
+            "72",
+            "100",
+            "1999",
+            "2024",
+            "2101",
+            "0999",
+            "1.000",
+            "1,5",
+            "1.000,5",
+            "1,000.5",
+            "2.500.000",
+            "60",
+            "000",
+            "20.25",
+            "8:25",
+            "20:25",
+            "81.1",
+            "12345678901234567890",
+            "1.º",
+            "1º",
+            "2ª",
+            "1st",
+            "2nd",
+            "3rd",
+            "4th",
+            "1er",
+            "1o",
+            "3a",
+            "5G",
+            "A5",
+            "CO2",
+            "%",
+            "€",
+            "uno",
+            "un",
+            "una",
+            "Una",
+            "dos",
+            "tres",
+            "Tres",
+            "cinco",
+            "diez",
+            "once",
+            "veintidós",
+            "treinta",
+            "y",
+            "cien",
+            "ciento",
+            "por",
+            "mil",
+            "Mil",
+            "millón",
+            "millones",
+            "Millones",
+            "millardos",
+            "billón",
+            "miles",
+            "Miles",
+            "cientos",
+            "decenas",
+            "docena",
+            "ambos",
+            "doble",
+            "lustro",
+            "década",
+            "cero",
+            "bajo",
+            "sobre",
+            "one",
+            "One",
+            "two",
+            "three",
+            "twenty",
+            "five",
+            "a",
+            "A",
+            "and",
+            "hundred",
+            "thousand",
+            "million",
+            "millions",
+            "billion",
+            "hundreds",
+            "thousands",
+            "tens",
+            "scores",
+            "dozen",
+            "twice",
+            "both",
+            "once",
+            "zero",
+            "below",
+            "above",
+            "I",
+            "II",
+            "IV",
+            "XX",
+            "MCMXCIX",
+            "IIII",
+            "VX",
+            "C",
+            "D",
+            "M",
+            "Sr",
+            "Sra",
+            "Sr.",
+            "Sra.",
+            "Dr.",
+            "EE",
+            "UU",
+            "EE.UU.",
+            "UE",
+            "EU",
+            "ONU",
+            "UN",
+            "Estados",
+            "Unidos",
+            "United",
+            "States",
+            "Ciudad",
+            "de",
+            "del",
+            "la",
+            "las",
+            "México",
+            "Mexico",
+            "City",
+            "Nuevo",
+            "León",
+            "Díez",
+            "Pérez",
+            "Perez",
+            "Wurtz",
+            "Italia",
+            "Italy",
+            "Británico",
+            "British",
+            "Sinaloa",
+            "Parlamento",
+            "Europeo",
+            "European",
+            "Parliament",
+            "Presidente",
+            "Señoría",
+            "señora",
+            "el",
+            "los",
+            "que",
+            "en",
+            "es",
+            "se",
+            "con",
+            "para",
+            "the",
+            "of",
+            "to",
+            "is",
+            "that",
+            "was",
+            "he",
+            "said",
+            "dijo",
+            "hubo",
+            "muertos",
+            "people",
+            "gobierno",
+            "government",
+            "situación",
+            "situation",
+            "Ñandú",
+            "ÉCOLE",
+            "crème",
+            "ﬁn",
+            "ǅemal",
+            "İstanbul",
+            "ß",
+            "Москва",
+            "M\u{43E}scow",
+            "Αθήνα",
+            "\u{3b1}lpha",
+            "e\u{301}",
+            "\u{202E}",
+            "\u{200B}",
+            "\u{7}",
+            "\u{7f}",
+            "\u{A0}",
+            "\u{202F}",
+            "\u{2009}",
+            "\t",
+            "\n",
+            "\r\n",
+            "?",
+            "¿",
+            "!",
+            "¡",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "«",
+            "»",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "\"",
+            "'",
+            "-",
+            "‐",
+            "—",
+            "–",
+            ".",
+            ",",
+            ":",
+            ";",
+            "…",
+            "*",
+            ">",
+            "•",
+            "/",
+            "٣",
+            "²",
+            "½",
+            "Ⅻ",
+            "१",
+        ];
+        prop_oneof![
+            8 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => "[0-9]{1,6}([.,: \u{A0}][0-9]{1,4}){0,3}",
+            1 => "[a-zA-ZáéíóúñÁÉÍÓÚÑ]{1,8}",
+            1 => "\\PC{0,3}",
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let sep = proptest::sample::select(&[" ", " ", " ", "", "-", ". ", ", ", "  ", "\n"][..]);
+        proptest::collection::vec((piece(), sep), 0..24).prop_map(|v| {
+            v.into_iter()
+                .map(|(p, s)| format!("{p}{s}"))
+                .collect::<String>()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(3000))]
+        #[test]
+        fn same_as_reference_on_generated_text(o in text(), t in text(), own in proptest::bool::ANY) {
+            let renderings = vec![
+                ("Nuevo León".to_string(), "the northern state".to_string()),
+                ("Sinaloa".to_string(), "Sinaloa state".to_string()),
+            ];
+            let opts = LintOptions {
+                known_renderings: if own { &renderings } else { &[] },
+                ..LintOptions::default()
+            };
+            same_as_reference(&o, &t, &opts);
+        }
+
+        #[test]
+        fn same_as_reference_on_any_text(o in "\\PC*", t in "\\PC*") {
+            same_as_reference(&o, &t, &LintOptions::default());
+        }
     }
 }
