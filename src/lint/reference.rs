@@ -327,7 +327,7 @@ fn starts_sentence(chars: &[char], start: usize) -> bool {
 }
 
 /// Value of an upper-case Roman numeral (canonical form only, ≤ 3999).
-fn roman_value(s: &str) -> Option<u32> {
+pub(super) fn roman_value(s: &str) -> Option<u32> {
     if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b"IVXLCDM".contains(&b)) {
         return None;
     }
@@ -408,7 +408,7 @@ fn implied_number(w: &str, lang: Lang) -> Option<f64> {
     Some(v)
 }
 
-fn value_key(v: f64) -> String {
+pub(super) fn value_key(v: f64) -> String {
     if v.is_finite() && v.abs() < 1e15 {
         let r = (v * 1000.0).round() / 1000.0;
         format!("{r}")
@@ -418,7 +418,7 @@ fn value_key(v: f64) -> String {
 }
 
 /// "20.25", "8:25" → "t8:25" (12-hour clock), so 24- and 12-hour times match.
-fn clock_key(raw: &str) -> Option<String> {
+pub(super) fn clock_key(raw: &str) -> Option<String> {
     let (h, m) = raw.split_once(['.', ':'])?;
     if h.is_empty() || h.len() > 2 || m.len() != 2 {
         return None;
