@@ -135,8 +135,10 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
             check_numbers(original, tr, &mut buf, &mut hits);
             // the translation's folded words, shared by two checks
             let tr_phrase = folded_phrase(tr);
-            check_names(original, &tr_phrase, opts, &mut hits);
-            check_untranslated(original, tr, &tr_phrase, &mut hits);
+            // the original's words and their folds, shared by two checks
+            let words = name_words(original, &mut buf);
+            check_names(original, &words, &tr_phrase, opts, &mut hits);
+            check_untranslated(original, &words, tr, &tr_phrase, &mut hits);
             check_length(original, tr, opts, &mut hits);
             check_punctuation(original, tr, &mut hits);
             check_suspicious("original", original, &mut hits);
@@ -239,6 +241,23 @@ fn folded_phrase(s: &str) -> String {
         p.push(' ');
     }
     p
+}
+
+/// Whether `phrase` is the [`folded_phrase`] of the text of `words`.
+fn is_phrase_of(phrase: &str, words: &[NameWord]) -> bool {
+    let mut rest = phrase.as_bytes();
+    let mut next = |part: &[u8]| match rest.strip_prefix(part) {
+        Some(r) => {
+            rest = r;
+            true
+        }
+        None => false,
+    };
+    next(b" ")
+        && words
+            .iter()
+            .all(|w| next(w.folded.as_bytes()) && next(b" "))
+        && rest.is_empty()
 }
 
 /// The folded words of a [`folded_phrase`].
@@ -409,173 +428,200 @@ fn fold_into_at_most(s: &str, buf: &mut String, max: usize) -> bool {
     true
 }
 
-/// The longest word of [`number_vocab`].
+/// The longest word of [`NUMBER_VOCAB`].
 const NUMBER_VOCAB_MAX_LEN: usize = 13;
 
 /// Every folded word that [`extract_numbers`] compares a word with (number
 /// words, implied numbers, vague plurals, connectors and markers of both
-/// languages), as a static string; "" for any other word.
-fn number_vocab(w: &str) -> &'static str {
-    match w {
-        // Spanish number words
-        "cero" => "cero",
-        "un" => "un",
-        "uno" => "uno",
-        "una" => "una",
-        "dos" => "dos",
-        "tres" => "tres",
-        "cuatro" => "cuatro",
-        "cinco" => "cinco",
-        "seis" => "seis",
-        "siete" => "siete",
-        "ocho" => "ocho",
-        "nueve" => "nueve",
-        "diez" => "diez",
-        "once" => "once",
-        "doce" => "doce",
-        "trece" => "trece",
-        "catorce" => "catorce",
-        "quince" => "quince",
-        "dieciseis" => "dieciseis",
-        "diecisiete" => "diecisiete",
-        "dieciocho" => "dieciocho",
-        "diecinueve" => "diecinueve",
-        "veinte" => "veinte",
-        "veintiun" => "veintiun",
-        "veintiuno" => "veintiuno",
-        "veintiuna" => "veintiuna",
-        "veintidos" => "veintidos",
-        "veintitres" => "veintitres",
-        "veinticuatro" => "veinticuatro",
-        "veinticinco" => "veinticinco",
-        "veintiseis" => "veintiseis",
-        "veintisiete" => "veintisiete",
-        "veintiocho" => "veintiocho",
-        "veintinueve" => "veintinueve",
-        "treinta" => "treinta",
-        "cuarenta" => "cuarenta",
-        "cincuenta" => "cincuenta",
-        "sesenta" => "sesenta",
-        "setenta" => "setenta",
-        "ochenta" => "ochenta",
-        "noventa" => "noventa",
-        "cien" => "cien",
-        "ciento" => "ciento",
-        "doscientos" => "doscientos",
-        "doscientas" => "doscientas",
-        "trescientos" => "trescientos",
-        "trescientas" => "trescientas",
-        "cuatrocientos" => "cuatrocientos",
-        "cuatrocientas" => "cuatrocientas",
-        "quinientos" => "quinientos",
-        "quinientas" => "quinientas",
-        "seiscientos" => "seiscientos",
-        "seiscientas" => "seiscientas",
-        "setecientos" => "setecientos",
-        "setecientas" => "setecientas",
-        "ochocientos" => "ochocientos",
-        "ochocientas" => "ochocientas",
-        "novecientos" => "novecientos",
-        "novecientas" => "novecientas",
-        "mil" => "mil",
-        "millon" => "millon",
-        "millones" => "millones",
-        "millardo" => "millardo",
-        "millardos" => "millardos",
-        "billon" => "billon",
-        "billones" => "billones",
-        // English number words
-        "zero" => "zero",
-        "one" => "one",
-        "two" => "two",
-        "three" => "three",
-        "four" => "four",
-        "five" => "five",
-        "six" => "six",
-        "seven" => "seven",
-        "eight" => "eight",
-        "nine" => "nine",
-        "ten" => "ten",
-        "eleven" => "eleven",
-        "twelve" => "twelve",
-        "thirteen" => "thirteen",
-        "fourteen" => "fourteen",
-        "fifteen" => "fifteen",
-        "sixteen" => "sixteen",
-        "seventeen" => "seventeen",
-        "eighteen" => "eighteen",
-        "nineteen" => "nineteen",
-        "twenty" => "twenty",
-        "thirty" => "thirty",
-        "forty" => "forty",
-        "fifty" => "fifty",
-        "sixty" => "sixty",
-        "seventy" => "seventy",
-        "eighty" => "eighty",
-        "ninety" => "ninety",
-        "hundred" => "hundred",
-        "thousand" => "thousand",
-        "million" => "million",
-        "millions" => "millions",
-        "billion" => "billion",
-        "billions" => "billions",
-        "trillion" => "trillion",
-        "trillions" => "trillions",
-        // implied numbers
-        "ambos" => "ambos",
-        "ambas" => "ambas",
-        "sendos" => "sendos",
-        "sendas" => "sendas",
-        "doble" => "doble",
-        "par" => "par",
-        "pareja" => "pareja",
-        "bienal" => "bienal",
-        "bienio" => "bienio",
-        "triple" => "triple",
-        "trienal" => "trienal",
-        "trienio" => "trienio",
-        "quinquenal" => "quinquenal",
-        "quinquenio" => "quinquenio",
-        "lustro" => "lustro",
-        "semestre" => "semestre",
-        "semestral" => "semestral",
-        "septenio" => "septenio",
-        "decenio" => "decenio",
-        "decada" => "decada",
-        "docena" => "docena",
-        "both" => "both",
-        "twice" => "twice",
-        "double" => "double",
-        "pair" => "pair",
-        "couple" => "couple",
-        "biennial" => "biennial",
-        "thrice" => "thrice",
-        "treble" => "treble",
-        "decade" => "decade",
-        "dozen" => "dozen",
-        // vague plurals
-        "miles" => "miles",
-        "millares" => "millares",
-        "cientos" => "cientos",
-        "centenares" => "centenares",
-        "decenas" => "decenas",
-        "docenas" => "docenas",
-        "hundreds" => "hundreds",
-        "thousands" => "thousands",
-        "dozens" => "dozens",
-        "tens" => "tens",
-        "scores" => "scores",
-        // connectors and markers
-        "por" => "por",
-        "bajo" => "bajo",
-        "sobre" => "sobre",
-        "below" => "below",
-        "above" => "above",
-        "a" => "a",
-        "y" => "y",
-        "and" => "and",
-        _ => "",
+/// languages).
+const NUMBER_VOCAB: &[&str] = &[
+    // Spanish number words
+    "cero",
+    "un",
+    "uno",
+    "una",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciseis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+    "veintiun",
+    "veintiuno",
+    "veintiuna",
+    "veintidos",
+    "veintitres",
+    "veinticuatro",
+    "veinticinco",
+    "veintiseis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+    "treinta",
+    "cuarenta",
+    "cincuenta",
+    "sesenta",
+    "setenta",
+    "ochenta",
+    "noventa",
+    "cien",
+    "ciento",
+    "doscientos",
+    "doscientas",
+    "trescientos",
+    "trescientas",
+    "cuatrocientos",
+    "cuatrocientas",
+    "quinientos",
+    "quinientas",
+    "seiscientos",
+    "seiscientas",
+    "setecientos",
+    "setecientas",
+    "ochocientos",
+    "ochocientas",
+    "novecientos",
+    "novecientas",
+    "mil",
+    "millon",
+    "millones",
+    "millardo",
+    "millardos",
+    "billon",
+    "billones",
+    // English number words
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "trillion",
+    "trillions",
+    // implied numbers
+    "ambos",
+    "ambas",
+    "sendos",
+    "sendas",
+    "doble",
+    "par",
+    "pareja",
+    "bienal",
+    "bienio",
+    "triple",
+    "trienal",
+    "trienio",
+    "quinquenal",
+    "quinquenio",
+    "lustro",
+    "semestre",
+    "semestral",
+    "septenio",
+    "decenio",
+    "decada",
+    "docena",
+    "both",
+    "twice",
+    "double",
+    "pair",
+    "couple",
+    "biennial",
+    "thrice",
+    "treble",
+    "decade",
+    "dozen",
+    // vague plurals
+    "miles",
+    "millares",
+    "cientos",
+    "centenares",
+    "decenas",
+    "docenas",
+    "hundreds",
+    "thousands",
+    "dozens",
+    "tens",
+    "scores",
+    // connectors and markers
+    "por",
+    "bajo",
+    "sobre",
+    "below",
+    "above",
+    "a",
+    "y",
+    "and",
+];
+
+/// [`NUMBER_VOCAB`] by first letter and length, so that most words are
+/// ruled out by one look-up.
+static NUMBER_VOCAB_INDEX: std::sync::LazyLock<
+    [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26],
+> = std::sync::LazyLock::new(|| {
+    let mut index: [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26] = Default::default();
+    for w in NUMBER_VOCAB {
+        index[usize::from(w.as_bytes()[0] - b'a')][w.len()].push(w);
     }
+    index
+});
+
+/// The word of [`NUMBER_VOCAB`] equal to `w` ignoring ASCII case, else "".
+/// A word's fold is in the vocabulary exactly when it is: for ASCII `w`
+/// its fold is its ASCII lowercase, and a folded `w` is lowercase already.
+fn number_vocab(w: &str) -> &'static str {
+    let b = w.as_bytes();
+    let Some(first) = b.first().map(u8::to_ascii_lowercase) else {
+        return "";
+    };
+    if b.len() > NUMBER_VOCAB_MAX_LEN || !first.is_ascii_lowercase() {
+        return "";
+    }
+    NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
+        .iter()
+        .find(|v| w.eq_ignore_ascii_case(v))
+        .copied()
+        .unwrap_or("")
 }
 
 /// Number tokens of `s` into `toks`; `buf` is scratch space.
@@ -661,7 +707,9 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
                 // a name such as "Sra. Díez": never a number word
                 toks.push(NTok::Break);
             } else {
-                let folded = if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
+                let folded = if raw.is_ascii() {
+                    number_vocab(raw)
+                } else if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
                     number_vocab(buf)
                 } else {
                     ""
@@ -806,6 +854,10 @@ enum WordKind {
 
 fn word_kind(w: &str, lang: Lang) -> Option<WordKind> {
     use WordKind::*;
+    if w.is_empty() {
+        // most words ([`number_vocab`] "")
+        return None;
+    }
     let v = match lang {
         Lang::Es => match w {
             "cero" => Add(0.0),
@@ -1093,6 +1145,10 @@ fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut 
                         year,
                     });
                 }
+            }
+            NTok::Word { folded: "", raw } if roman_value(raw).is_none() => {
+                // no number word, connector or marker, nor a roman numeral
+                k += 1;
             }
             NTok::Word { folded, raw } => {
                 let prev = if k > 0 { word_at(k - 1) } else { None };
@@ -1719,6 +1775,38 @@ const BUILTIN_RENDERINGS: &[(&str, &str)] = &[
     ("Atlántico", "Atlantic"),
 ];
 
+/// The words of `text` (maximal alphanumeric runs) and their folds; `buf`
+/// holds every fold, one after the other.
+fn name_words<'a>(text: &'a str, buf: &'a mut String) -> Vec<NameWord<'a>> {
+    buf.clear();
+    let spans = word_spans(text);
+    let mut ranges = Vec::with_capacity(spans.len());
+    for &(a, b) in &spans {
+        let from = buf.len();
+        let w = &text[a..b];
+        if w.is_ascii() {
+            buf.push_str(w);
+            buf[from..].make_ascii_lowercase();
+        } else {
+            for c in w.chars() {
+                fold_char_into(c, buf);
+            }
+        }
+        ranges.push((from, buf.len()));
+    }
+    let buf: &'a str = buf;
+    spans
+        .iter()
+        .zip(&ranges)
+        .map(|(&(a, b), &(fa, fb))| NameWord {
+            start: a,
+            end: b,
+            text: &text[a..b],
+            folded: &buf[fa..fb],
+        })
+        .collect()
+}
+
 struct NameWord<'a> {
     /// Byte range in the original.
     start: usize,
@@ -1823,29 +1911,15 @@ static BUILTIN_FOLDED: std::sync::LazyLock<Vec<(String, String)>> =
             .collect()
     });
 
-/// `tr_phrase` is the translation's [`folded_phrase`].
-fn check_names(original: &str, tr_phrase: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
-    let spans = word_spans(original);
-    // every word folded into one buffer, then sliced
-    let mut buf = String::with_capacity(original.len());
-    let mut ranges = Vec::with_capacity(spans.len());
-    for &(a, b) in &spans {
-        let from = buf.len();
-        for c in original[a..b].chars() {
-            fold_char_into(c, &mut buf);
-        }
-        ranges.push((from, buf.len()));
-    }
-    let words: Vec<NameWord> = spans
-        .iter()
-        .zip(&ranges)
-        .map(|(&(a, b), &(fa, fb))| NameWord {
-            start: a,
-            end: b,
-            text: &original[a..b],
-            folded: &buf[fa..fb],
-        })
-        .collect();
+/// `words` are the original's words, `tr_phrase` is the translation's
+/// [`folded_phrase`].
+fn check_names(
+    original: &str,
+    words: &[NameWord],
+    tr_phrase: &str,
+    opts: &LintOptions,
+    hits: &mut Vec<Hit>,
+) {
     // built only if some name is not found as a phrase
     let tr_words_cell = std::cell::OnceCell::new();
     let tr_words =
@@ -1913,7 +1987,7 @@ fn check_names(original: &str, tr_phrase: &str, opts: &LintOptions, hits: &mut V
         }
         i = j;
         // a sentence-initial first word may just be capitalised by position
-        let initial = sentence_initial(original, &words, group[0]);
+        let initial = sentence_initial(original, words, group[0]);
         let content: Vec<&NameWord> = group
             .iter()
             .enumerate()
@@ -1997,8 +2071,15 @@ static ENGLISH_FUNCTION_SET: WordSet =
 /// Minimum number of Spanish function words before the ratio rule applies.
 pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
 
-/// `tp` is the translation's [`folded_phrase`].
-fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Vec<Hit>) {
+/// `words` are the original's words, `tp` is the translation's
+/// [`folded_phrase`].
+fn check_untranslated(
+    original: &str,
+    words: &[NameWord],
+    translation: &str,
+    tp: &str,
+    hits: &mut Vec<Hit>,
+) {
     if translation.trim().is_empty() {
         if !original.trim().is_empty() {
             hit(
@@ -2009,9 +2090,9 @@ fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Ve
         }
         return;
     }
-    let op = folded_phrase(original);
-    // equal phrases are equal word lists; " " has no words
-    if op.len() > 1 && op == tp && has_lowercase_word(original) {
+    // the original's folded_phrase would be " " and each folded word
+    // followed by " "; " " has no words
+    if !words.is_empty() && is_phrase_of(tp, words) && has_lowercase_word(original) {
         hit(
             hits,
             Check::Untranslated,
@@ -2079,7 +2160,15 @@ fn imbalance(s: &str) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut straight_double = 0usize;
     let mut single_open = 0usize;
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        // every character looked at is ASCII or starts with 0xC2 («») or
+        // 0xE2 (“”‘’)
+        let c = match b {
+            b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'"' => char::from(b),
+            0xC2 | 0xE2 => s[i..].chars().next().unwrap_or_default(),
+            _ => continue,
+        };
         match c {
             '(' | '[' | '{' | '«' | '“' => stack.push(c),
             ')' | ']' | '}' | '»' | '”' => {
@@ -2223,11 +2312,20 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
     {
         return;
     }
-    let mut found: BTreeMap<char, usize> = BTreeMap::new();
+    // (char, times) in char order; a Greek or Cyrillic letter seen?
+    let mut found: Vec<(char, usize)> = Vec::new();
+    let mut non_latin = false;
     for c in s.chars() {
-        if is_bidi_control(c) || is_zero_width(c) || (c.is_control() && c != '\n' && c != '\t') {
-            *found.entry(c).or_insert(0) += 1;
+        if c.is_ascii() {
+            if c.is_ascii_control() && c != '\n' && c != '\t' {
+                count_char(&mut found, c);
+            }
+            continue;
         }
+        if is_bidi_control(c) || is_zero_width(c) || c.is_control() {
+            count_char(&mut found, c);
+        }
+        non_latin = non_latin || matches!(script_of(c), Some(Script::Greek | Script::Cyrillic));
     }
     for (c, n) in found {
         let kind = if is_bidi_control(c) {
@@ -2247,6 +2345,10 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
             Check::SuspiciousText,
             format!("{label} contains {kind} \\u{{{:04X}}}{times}", c as u32),
         );
+    }
+    if !non_latin {
+        // only Latin letters: no word mixes scripts
+        return;
     }
     // mixed-script words: a word is a letter and the letters and
     // combining marks after it; only a word with letters of two scripts
@@ -2268,6 +2370,14 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
             start = Some(i);
             scripts_seen = script_of(c).map_or(0, |sc| 1 << sc as u8);
         }
+    }
+}
+
+/// Counts one more `c` in `found`, kept in char order.
+fn count_char(found: &mut Vec<(char, usize)>, c: char) {
+    match found.binary_search_by_key(&c, |&(f, _)| f) {
+        Ok(i) => found[i].1 += 1,
+        Err(i) => found.insert(i, (c, 1)),
     }
 }
 
