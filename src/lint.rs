@@ -133,12 +133,12 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
         Some(tr) => {
             let mut buf = String::new();
             check_numbers(original, tr, &mut buf, &mut hits);
-            // the translation's folded words, shared by two checks
-            let tr_phrase = folded_phrase(tr);
-            // the original's words and their folds, shared by two checks
-            let words = name_words(original, &mut buf);
-            check_names(original, &words, &tr_phrase, opts, &mut hits);
-            check_untranslated(original, &words, tr, &tr_phrase, &mut hits);
+            // both texts' folded phrases and words, shared by two checks
+            let (mut obuf, mut tbuf) = (buf, String::new());
+            let orig = folded_words(original, &mut obuf);
+            let tran = folded_words(tr, &mut tbuf);
+            check_names(original, &orig, &tran, opts, &mut hits);
+            check_untranslated(original, &orig, tr, &tran, &mut hits);
             check_length(original, tr, opts, &mut hits);
             check_punctuation(original, tr, &mut hits);
             check_suspicious("original", original, &mut hits);
@@ -204,23 +204,6 @@ fn hit(hits: &mut Vec<Hit>, check: Check, message: String) {
     });
 }
 
-/// Maximal runs of alphanumeric characters, as byte ranges of `s`.
-fn word_spans(s: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-        } else if let Some(a) = start.take() {
-            spans.push((a, i));
-        }
-    }
-    if let Some(a) = start {
-        spans.push((a, s.len()));
-    }
-    spans
-}
-
 /// The words of `s` (maximal alphanumeric runs), each folded, after one
 /// leading space and each followed by one space (" el presidente dijo "),
 /// so that a phrase is found with `contains`. One allocation for the text.
@@ -241,23 +224,6 @@ fn folded_phrase(s: &str) -> String {
         p.push(' ');
     }
     p
-}
-
-/// Whether `phrase` is the [`folded_phrase`] of the text of `words`.
-fn is_phrase_of(phrase: &str, words: &[NameWord]) -> bool {
-    let mut rest = phrase.as_bytes();
-    let mut next = |part: &[u8]| match rest.strip_prefix(part) {
-        Some(r) => {
-            rest = r;
-            true
-        }
-        None => false,
-    };
-    next(b" ")
-        && words
-            .iter()
-            .all(|w| next(w.folded.as_bytes()) && next(b" "))
-        && rest.is_empty()
 }
 
 /// The folded words of a [`folded_phrase`].
@@ -1775,36 +1741,59 @@ const BUILTIN_RENDERINGS: &[(&str, &str)] = &[
     ("Atlántico", "Atlantic"),
 ];
 
-/// The words of `text` (maximal alphanumeric runs) and their folds; `buf`
-/// holds every fold, one after the other.
-fn name_words<'a>(text: &'a str, buf: &'a mut String) -> Vec<NameWord<'a>> {
-    buf.clear();
-    let spans = word_spans(text);
-    let mut ranges = Vec::with_capacity(spans.len());
-    for &(a, b) in &spans {
-        let from = buf.len();
-        let w = &text[a..b];
-        if w.is_ascii() {
-            buf.push_str(w);
-            buf[from..].make_ascii_lowercase();
-        } else {
-            for c in w.chars() {
-                fold_char_into(c, buf);
-            }
+/// A text's [`folded_phrase`] and its words.
+struct FoldedWords<'a> {
+    phrase: &'a str,
+    /// Every word, its fold a slice of `phrase`.
+    words: Vec<NameWord<'a>>,
+}
+
+impl FoldedWords<'_> {
+    /// The words [`phrase_words`] gives for the phrase: the folds, none
+    /// when the phrase is "  " (one word folded to nothing). A fold never
+    /// contains ' ' (see the tests).
+    fn phrase_words(&self) -> &[NameWord<'_>] {
+        match self.words.as_slice() {
+            [only] if only.folded.is_empty() => &[],
+            all => all,
         }
-        ranges.push((from, buf.len()));
     }
-    let buf: &'a str = buf;
-    spans
+}
+
+/// The [`folded_phrase`] of `text`, built in `buf`, and its words.
+fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
+    buf.clear();
+    buf.reserve(text.len() + 2);
+    buf.push(' ');
+    // (start, end) in `text`, (start, end) in `buf`
+    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some((i, buf.len()));
+            }
+            fold_char_into(c, buf);
+        } else if let Some((a, fa)) = start.take() {
+            spans.push((a, i, fa, buf.len()));
+            buf.push(' ');
+        }
+    }
+    if let Some((a, fa)) = start {
+        spans.push((a, text.len(), fa, buf.len()));
+        buf.push(' ');
+    }
+    let phrase: &'a str = buf;
+    let words = spans
         .iter()
-        .zip(&ranges)
-        .map(|(&(a, b), &(fa, fb))| NameWord {
+        .map(|&(a, b, fa, fb)| NameWord {
             start: a,
             end: b,
             text: &text[a..b],
-            folded: &buf[fa..fb],
+            folded: &phrase[fa..fb],
         })
-        .collect()
+        .collect();
+    FoldedWords { phrase, words }
 }
 
 struct NameWord<'a> {
@@ -1879,27 +1868,51 @@ fn common_prefix_len(a: &str, b: &str) -> usize {
 /// `w` (folded name word) matches some translation word: equal, or a shared
 /// prefix of ≥ 4 chars covering ≥ 50% of the shorter word (Italia/Italy,
 /// Británico/British).
-fn word_present(w: &str, tr_words: &BTreeSet<&str>) -> bool {
-    if tr_words.contains(w) {
+fn word_present(w: &str, tr_words: &[NameWord]) -> bool {
+    if tr_words.iter().any(|t| t.folded == w) {
         return true;
     }
     let wl = w.chars().count();
     if wl < 4 {
         return false;
     }
-    tr_words.iter().any(|t| {
+    tr_words.iter().map(|t| t.folded).any(|t| {
         let tl = t.chars().count();
         let p = common_prefix_len(w, t);
         p >= 4 && (p as f64) >= 0.5 * (wl.min(tl) as f64)
     })
 }
 
-/// A word list as a set: the lists are looked up for every word of every
-/// record `check` reads.
-type WordSet = std::sync::LazyLock<std::collections::HashSet<&'static str>>;
+/// A word list as a set, its words by first byte and length (no hashing):
+/// the lists are looked up for every word of every record `check` reads.
+struct WordSet {
+    buckets: Vec<Vec<&'static str>>,
+}
 
-static NAME_STOP_SET: WordSet =
-    std::sync::LazyLock::new(|| NAME_STOP_WORDS.iter().copied().collect());
+/// Lengths told apart by [`WordSet`]; longer words share the last bucket.
+const WORD_SET_LENS: usize = 16;
+
+impl WordSet {
+    fn new(words: &[&'static str]) -> WordSet {
+        let mut buckets = vec![Vec::new(); 256 * WORD_SET_LENS];
+        for &w in words {
+            buckets[WordSet::bucket(w)].push(w);
+        }
+        WordSet { buckets }
+    }
+
+    fn bucket(w: &str) -> usize {
+        let first = w.as_bytes().first().copied().unwrap_or(0);
+        usize::from(first) * WORD_SET_LENS + w.len().min(WORD_SET_LENS - 1)
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.buckets[WordSet::bucket(w)].contains(&w)
+    }
+}
+
+static NAME_STOP_SET: std::sync::LazyLock<WordSet> =
+    std::sync::LazyLock::new(|| WordSet::new(NAME_STOP_WORDS));
 
 /// [`BUILTIN_RENDERINGS`] folded once per process, not once per record:
 /// `check` lints every record, and folding the table dominated its time.
@@ -1911,28 +1924,39 @@ static BUILTIN_FOLDED: std::sync::LazyLock<Vec<(String, String)>> =
             .collect()
     });
 
-/// `words` are the original's words, `tr_phrase` is the translation's
-/// [`folded_phrase`].
+/// [`BUILTIN_FOLDED`] by the first word of the original name: a name's
+/// phrase can contain a rendering's only if it has that word.
+static BUILTIN_BY_FIRST_WORD: std::sync::LazyLock<
+    std::collections::HashMap<&'static str, Vec<&'static (String, String)>>,
+> = std::sync::LazyLock::new(|| {
+    let mut index = std::collections::HashMap::<_, Vec<_>>::new();
+    for r in BUILTIN_FOLDED.iter() {
+        let first = phrase_words(&r.0).next().expect("a name has words");
+        index.entry(first).or_default().push(r);
+    }
+    index
+});
+
+/// `orig` and `tran` are the original's and the translation's words.
 fn check_names(
     original: &str,
-    words: &[NameWord],
-    tr_phrase: &str,
+    orig: &FoldedWords,
+    tran: &FoldedWords,
     opts: &LintOptions,
     hits: &mut Vec<Hit>,
 ) {
-    // built only if some name is not found as a phrase
-    let tr_words_cell = std::cell::OnceCell::new();
-    let tr_words =
-        || -> &BTreeSet<&str> { tr_words_cell.get_or_init(|| phrase_words(tr_phrase).collect()) };
+    let words = orig.words.as_slice();
+    let tr_phrase = tran.phrase;
+    let tr_words = tran.phrase_words();
     // the newsroom's own renderings are folded only if a name needs them
     let own = std::cell::OnceCell::new();
-    let renderings = || {
-        BUILTIN_FOLDED.iter().chain(own.get_or_init(|| {
+    let own = || {
+        own.get_or_init(|| {
             opts.known_renderings
                 .iter()
                 .map(|(a, b)| (folded_phrase(a), folded_phrase(b)))
                 .collect::<Vec<_>>()
-        }))
+        })
     };
 
     let mut reported = BTreeSet::new();
@@ -2020,15 +2044,22 @@ fn check_names(
             continue;
         }
         // 2. a known rendering of (part of) the name is present
-        if renderings().any(|(from, to)| {
+        let rendered = |(from, to): &(String, String)| {
             name_phrase.contains(from.as_str())
                 && (tr_phrase.contains(to.as_str())
-                    || to.split_whitespace().all(|w| word_present(w, tr_words())))
-        }) {
+                    || to.split_whitespace().all(|w| word_present(w, tr_words)))
+        };
+        if group
+            .iter()
+            .filter_map(|&g| BUILTIN_BY_FIRST_WORD.get(words[g].folded))
+            .flatten()
+            .any(|r| rendered(r))
+            || own().iter().any(rendered)
+        {
             continue;
         }
         // 3. any content word present (accent-insensitive, prefix-tolerant)
-        if content.iter().any(|w| word_present(w.folded, tr_words())) {
+        if content.iter().any(|w| word_present(w.folded, tr_words)) {
             continue;
         }
         if reported.insert(display) {
@@ -2063,21 +2094,20 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "them", "do", "does",
 ];
 
-static SPANISH_FUNCTION_SET: WordSet =
-    std::sync::LazyLock::new(|| SPANISH_FUNCTION_WORDS.iter().copied().collect());
-static ENGLISH_FUNCTION_SET: WordSet =
-    std::sync::LazyLock::new(|| ENGLISH_FUNCTION_WORDS.iter().copied().collect());
+static SPANISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
+    std::sync::LazyLock::new(|| WordSet::new(SPANISH_FUNCTION_WORDS));
+static ENGLISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
+    std::sync::LazyLock::new(|| WordSet::new(ENGLISH_FUNCTION_WORDS));
 
 /// Minimum number of Spanish function words before the ratio rule applies.
 pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
 
-/// `words` are the original's words, `tp` is the translation's
-/// [`folded_phrase`].
+/// `orig` and `tran` are the original's and the translation's words.
 fn check_untranslated(
     original: &str,
-    words: &[NameWord],
+    orig: &FoldedWords,
     translation: &str,
-    tp: &str,
+    tran: &FoldedWords,
     hits: &mut Vec<Hit>,
 ) {
     if translation.trim().is_empty() {
@@ -2090,9 +2120,8 @@ fn check_untranslated(
         }
         return;
     }
-    // the original's folded_phrase would be " " and each folded word
-    // followed by " "; " " has no words
-    if !words.is_empty() && is_phrase_of(tp, words) && has_lowercase_word(original) {
+    // equal phrases are equal word lists; " " has no words
+    if orig.phrase.len() > 1 && orig.phrase == tran.phrase && has_lowercase_word(original) {
         hit(
             hits,
             Check::Untranslated,
@@ -2102,7 +2131,7 @@ fn check_untranslated(
     }
     let mut spanish: Vec<&str> = Vec::new();
     let mut english = 0usize;
-    for w in phrase_words(tp) {
+    for w in tran.phrase_words().iter().map(|w| w.folded) {
         if SPANISH_FUNCTION_SET.contains(w) {
             spanish.push(w);
         } else if ENGLISH_FUNCTION_SET.contains(w) {
@@ -3060,6 +3089,32 @@ mod tests {
             "½",
             "Ⅻ",
             "१",
+            "\u{345}",
+            "\u{93F}",
+            "Å",
+            "K",
+            "Ω",
+            "Reino",
+            "Unido",
+            "Gran",
+            "Bretaña",
+            "Britain",
+            "Naciones",
+            "Unidas",
+            "Nations",
+            "Fondo",
+            "Social",
+            "Europeo",
+            "ESF",
+            "Países",
+            "Bajos",
+            "Netherlands",
+            "Oriente",
+            "Medio",
+            "Middle",
+            "East",
+            "Francés",
+            "French",
         ];
         prop_oneof![
             8 => proptest::sample::select(PIECES).prop_map(str::to_string),
@@ -3193,5 +3248,39 @@ mod tests {
                 reference::clock_key(raw)
             );
         }
+    }
+
+    #[test]
+    fn folds_of_alphanumerics_have_no_space() {
+        // FoldedWords::phrase_words and the renderings index rely on it
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_alphanumeric() {
+                buf.clear();
+                fold_char_into(c, &mut buf);
+                assert!(!buf.contains(' '), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_sets_hold_their_lists() {
+        for (set, list) in [
+            (&*NAME_STOP_SET, NAME_STOP_WORDS),
+            (&*SPANISH_FUNCTION_SET, SPANISH_FUNCTION_WORDS),
+            (&*ENGLISH_FUNCTION_SET, ENGLISH_FUNCTION_WORDS),
+        ] {
+            for w in list {
+                assert!(set.contains(w), "{w}");
+                assert!(!set.contains(&format!("{w}x")), "{w}");
+                assert!(!set.contains(&w[1..]) || list.contains(&&w[1..]), "{w}");
+            }
+            assert!(!set.contains(""));
+            assert!(!set.contains("internationalisation"));
+        }
+        assert_eq!(
+            BUILTIN_BY_FIRST_WORD.values().map(Vec::len).sum::<usize>(),
+            BUILTIN_RENDERINGS.len()
+        );
     }
 }
