@@ -560,6 +560,19 @@ const NUMBER_VOCAB: &[&str] = &[
     "and",
 ];
 
+/// For each first letter, the lengths of the [`NUMBER_VOCAB`] words with
+/// it (bit n: length n).
+const NUMBER_VOCAB_LENS: [u16; 26] = {
+    let mut lens = [0u16; 26];
+    let mut k = 0;
+    while k < NUMBER_VOCAB.len() {
+        let w = NUMBER_VOCAB[k].as_bytes();
+        lens[(w[0] - b'a') as usize] |= 1 << w.len();
+        k += 1;
+    }
+    lens
+};
+
 /// [`NUMBER_VOCAB`] by first letter and length, so that most words are
 /// ruled out by one look-up.
 static NUMBER_VOCAB_INDEX: std::sync::LazyLock<
@@ -580,7 +593,10 @@ fn number_vocab(w: &str) -> &'static str {
     let Some(first) = b.first().map(u8::to_ascii_lowercase) else {
         return "";
     };
-    if b.len() > NUMBER_VOCAB_MAX_LEN || !first.is_ascii_lowercase() {
+    if b.len() > NUMBER_VOCAB_MAX_LEN
+        || !first.is_ascii_lowercase()
+        || NUMBER_VOCAB_LENS[usize::from(first - b'a')] & (1 << b.len()) == 0
+    {
         return "";
     }
     NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
@@ -658,10 +674,16 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
         let c = char_at(s, i).unwrap_or_default();
         if c.is_alphabetic() {
             let start = i;
-            while let Some(d) = char_at(s, i)
-                && d.is_alphabetic()
-            {
-                i += d.len_utf8();
+            loop {
+                // ASCII letters at once
+                i += bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphabetic())
+                    .unwrap_or(bytes.len() - i);
+                match char_at(s, i) {
+                    Some(d) if !d.is_ascii() && d.is_alphabetic() => i += d.len_utf8(),
+                    _ => break,
+                }
             }
             if digit_at(i) || start > 0 && bytes[start - 1].is_ascii_digit() {
                 // code such as "A5", "CO2", "5G": not a number word
@@ -723,7 +745,16 @@ fn starts_sentence(s: &str, start: usize) -> bool {
 }
 
 /// Value of an upper-case Roman numeral (canonical form only, ≤ 3999).
+#[inline]
 fn roman_value(s: &str) -> Option<u32> {
+    // most words: not even their first letter is a numeral
+    match s.as_bytes().first() {
+        Some(b'I' | b'V' | b'X' | b'L' | b'C' | b'D' | b'M') => roman_value_of(s),
+        _ => None,
+    }
+}
+
+fn roman_value_of(s: &str) -> Option<u32> {
     let b = s.as_bytes();
     if b.is_empty() || b.len() > 12 {
         return None;
@@ -1762,27 +1793,49 @@ impl FoldedWords<'_> {
 
 /// The [`folded_phrase`] of `text`, built in `buf`, and its words.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
-    buf.clear();
-    buf.reserve(text.len() + 2);
-    buf.push(' ');
-    // (start, end) in `text`, (start, end) in `buf`
-    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
+    // built as bytes: most characters are ASCII, one byte each
+    let mut out = std::mem::take(buf).into_bytes();
+    out.clear();
+    out.reserve(text.len() + 2);
+    out.push(b' ');
+    // (start, end) in `text`, (start, end) in `out`
+    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(text.len() / 4);
     let mut start = None;
-    for (i, c) in text.char_indices() {
+    let mut folded = String::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c, c.len_utf8())
+        };
         if c.is_alphanumeric() {
             if start.is_none() {
-                start = Some((i, buf.len()));
+                start = Some((i, out.len()));
             }
-            fold_char_into(c, buf);
+            if b < 0x80 {
+                out.push(b.to_ascii_lowercase());
+            } else {
+                folded.clear();
+                fold_char_into(c, &mut folded);
+                out.extend_from_slice(folded.as_bytes());
+            }
         } else if let Some((a, fa)) = start.take() {
-            spans.push((a, i, fa, buf.len()));
-            buf.push(' ');
+            spans.push((a, i, fa, out.len()));
+            out.push(b' ');
         }
+        i += len;
     }
     if let Some((a, fa)) = start {
-        spans.push((a, text.len(), fa, buf.len()));
-        buf.push(' ');
+        spans.push((a, text.len(), fa, out.len()));
+        out.push(b' ');
     }
+    // ASCII bytes and whole UTF-8 encodings of chars only
+    *buf = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let phrase: &'a str = buf;
     let words = spans
         .iter()
