@@ -265,9 +265,9 @@ enum NTok<'a> {
         raw: &'a str,
         ordinal: bool,
     },
-    /// A word that is not a name; `folded` is its folded form when that is
-    /// one of the words [`extract_numbers`] looks at ([`number_vocab`]), else
-    /// "" (no other word changes what it finds).
+    /// A word that is not a name and is a number word, connector or marker
+    /// ([`number_vocab`]: `folded` is its folded form) or a roman numeral
+    /// (`folded` is "" unless the numeral is also such a word).
     Word {
         folded: &'static str,
         raw: &'a str,
@@ -606,7 +606,17 @@ fn number_vocab(w: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// Number tokens of `s` into `toks`; `buf` is scratch space.
+/// A [`NTok::Break`], one for several in a row: the tokens around a break
+/// are only ever asked whether they are next to a word.
+fn push_break(toks: &mut Vec<NTok<'_>>) {
+    if !matches!(toks.last(), Some(NTok::Break)) {
+        toks.push(NTok::Break);
+    }
+}
+
+/// Number tokens of `s` into `toks`; `buf` is scratch space. A word that
+/// [`extract_numbers`] has no use for ([`number_vocab`] "" and no roman
+/// numeral) is a break, as its neighbours see no difference.
 fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
     let bytes = s.as_bytes();
     let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
@@ -687,13 +697,13 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
             }
             if digit_at(i) || start > 0 && bytes[start - 1].is_ascii_digit() {
                 // code such as "A5", "CO2", "5G": not a number word
-                toks.push(NTok::Break);
+                push_break(toks);
                 continue;
             }
             let raw = &s[start..i];
             if c.is_uppercase() && !starts_sentence(s, start) && roman_value(raw).is_none() {
                 // a name such as "Sra. Díez": never a number word
-                toks.push(NTok::Break);
+                push_break(toks);
             } else {
                 let folded = if raw.is_ascii() {
                     number_vocab(raw)
@@ -702,12 +712,18 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
                 } else {
                     ""
                 };
-                toks.push(NTok::Word { folded, raw });
+                if folded.is_empty() && roman_value(raw).is_none() {
+                    // no number word, connector, marker or numeral: only
+                    // a break for its neighbours
+                    push_break(toks);
+                } else {
+                    toks.push(NTok::Word { folded, raw });
+                }
             }
         } else if c.is_whitespace() || c == '-' || c == '\u{2010}' {
             i += c.len_utf8();
         } else {
-            toks.push(NTok::Break);
+            push_break(toks);
             i += c.len_utf8();
         }
     }
@@ -1142,10 +1158,6 @@ fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut 
                         year,
                     });
                 }
-            }
-            NTok::Word { folded: "", raw } if roman_value(raw).is_none() => {
-                // no number word, connector or marker, nor a roman numeral
-                k += 1;
             }
             NTok::Word { folded, raw } => {
                 let prev = if k > 0 { word_at(k - 1) } else { None };
