@@ -131,11 +131,14 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
     let mut hits = Vec::new();
     match translation {
         Some(tr) => {
-            check_numbers(original, tr, &mut hits);
-            // the translation's folded words, shared by two checks
-            let tr_phrase = folded_phrase(tr);
-            check_names(original, &tr_phrase, opts, &mut hits);
-            check_untranslated(original, tr, &tr_phrase, &mut hits);
+            let mut buf = String::new();
+            check_numbers(original, tr, &mut buf, &mut hits);
+            // both texts' folded phrases and words, shared by two checks
+            let (mut obuf, mut tbuf) = (buf, String::new());
+            let orig = folded_words(original, &mut obuf);
+            let tran = folded_words(tr, &mut tbuf);
+            check_names(original, &orig, &tran, opts, &mut hits);
+            check_untranslated(original, &orig, tr, &tran, &mut hits);
             check_length(original, tr, opts, &mut hits);
             check_punctuation(original, tr, &mut hits);
             check_suspicious("original", original, &mut hits);
@@ -201,23 +204,6 @@ fn hit(hits: &mut Vec<Hit>, check: Check, message: String) {
     });
 }
 
-/// Maximal runs of alphanumeric characters, as byte ranges of `s`.
-fn word_spans(s: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-        } else if let Some(a) = start.take() {
-            spans.push((a, i));
-        }
-    }
-    if let Some(a) = start {
-        spans.push((a, s.len()));
-    }
-    spans
-}
-
 /// The words of `s` (maximal alphanumeric runs), each folded, after one
 /// leading space and each followed by one space (" el presidente dijo "),
 /// so that a phrase is found with `contains`. One allocation for the text.
@@ -271,7 +257,7 @@ enum Lang {
     En,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum NTok<'a> {
     /// Digits with internal separators; `ordinal` when followed by an ordinal
     /// suffix (1º, 2ª, 1st, 3rd, 1.º).
@@ -279,18 +265,59 @@ enum NTok<'a> {
         raw: &'a str,
         ordinal: bool,
     },
+    /// A word that is not a name and is a number word, connector or marker
+    /// ([`number_vocab`]: `folded` is its folded form) or a roman numeral
+    /// (`folded` is "" unless the numeral is also such a word).
     Word {
-        folded: Cow<'a, str>,
+        folded: &'static str,
         raw: &'a str,
     },
     Break,
 }
 
+/// A canonical number value. Two keys are equal exactly when the strings
+/// `"{r}"` (`r` rounded to 3 decimals, |v| < 1e15), `"{v:e}"` (larger or
+/// not finite) or `"t{h}:{mm}"` (clock time) that stood for them were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    /// Bits of the value rounded to 3 decimals (|v| < 1e15).
+    Value(u64),
+    /// Bits of a larger or non-finite value (one NaN).
+    Large(u64),
+    /// A 12-hour clock time.
+    Clock(u8, u8),
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Key::Value(b) => write!(f, "{}", f64::from_bits(b)),
+            Key::Large(b) => write!(f, "{:e}", f64::from_bits(b)),
+            Key::Clock(h, m) => write!(f, "t{h}:{m:02}"),
+        }
+    }
+}
+
+/// How a mention is shown in a hit, built only when one is reported.
+#[derive(Debug, Clone, Copy)]
+enum Shown {
+    /// The raw text of tokens `from..to` joined by one space; the first one
+    /// shown as "a" when `lead_a` ("A thousand" → "a thousand").
+    Tokens {
+        from: usize,
+        to: usize,
+        lead_a: bool,
+    },
+    /// A folded vague plural ("millones").
+    Folded(&'static str),
+}
+
 #[derive(Debug, Clone)]
 struct NumMention {
-    /// Canonical value keys (usually one).
-    keys: Vec<String>,
-    display: String,
+    /// Canonical value keys (usually one): `keys[from..to]` of the text's
+    /// [`Numbers`].
+    keys: (usize, usize),
+    shown: Shown,
     /// Strict mentions must be matched; soft ones ("one", "un", "millones",
     /// ordinals) are never reported but satisfy matches.
     strict: bool,
@@ -299,48 +326,326 @@ struct NumMention {
     year: bool,
 }
 
+/// The number mentions of one text.
+#[derive(Default)]
+struct Numbers<'a> {
+    toks: Vec<NTok<'a>>,
+    keys: Vec<Key>,
+    mentions: Vec<NumMention>,
+}
+
+impl Numbers<'_> {
+    fn keys_of(&self, m: &NumMention) -> &[Key] {
+        &self.keys[m.keys.0..m.keys.1]
+    }
+
+    fn display(&self, m: &NumMention) -> String {
+        match m.shown {
+            Shown::Folded(w) => w.to_string(),
+            Shown::Tokens { from, to, lead_a } => {
+                let mut d = String::new();
+                for (n, t) in self.toks[from..to].iter().enumerate() {
+                    if n > 0 {
+                        d.push(' ');
+                    }
+                    match t {
+                        _ if n == 0 && lead_a => d.push('a'),
+                        NTok::Num { raw, .. } | NTok::Word { raw, .. } => d.push_str(raw),
+                        NTok::Break => {}
+                    }
+                }
+                d
+            }
+        }
+    }
+}
+
 fn is_digit_group_sep(c: char) -> bool {
     matches!(c, '.' | ',' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
 }
 
-fn num_tokens(s: &str) -> Vec<NTok<'_>> {
-    let chars: Vec<char> = s.chars().collect();
-    // byte offset of each char, and of the end
-    let offsets: Vec<usize> = s
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(s.len()))
-        .collect();
-    let mut toks = Vec::new();
+/// The char at byte `i` of `s` (a char boundary), if any.
+fn char_at(s: &str, i: usize) -> Option<char> {
+    match s.as_bytes().get(i) {
+        None => None,
+        Some(&b) if b < 0x80 => Some(char::from(b)),
+        Some(_) => s[i..].chars().next(),
+    }
+}
+
+/// Folds `s` into `buf` (cleared first), giving up once `buf` is longer
+/// than `max` bytes (folding never shrinks it): false then.
+fn fold_into_at_most(s: &str, buf: &mut String, max: usize) -> bool {
+    buf.clear();
+    if s.is_ascii() {
+        if s.len() > max {
+            return false;
+        }
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+        return true;
+    }
+    for c in s.chars() {
+        fold_char_into(c, buf);
+        if buf.len() > max {
+            return false;
+        }
+    }
+    true
+}
+
+/// The longest word of [`NUMBER_VOCAB`].
+const NUMBER_VOCAB_MAX_LEN: usize = 13;
+
+/// Every folded word that [`extract_numbers`] compares a word with (number
+/// words, implied numbers, vague plurals, connectors and markers of both
+/// languages).
+const NUMBER_VOCAB: &[&str] = &[
+    // Spanish number words
+    "cero",
+    "un",
+    "uno",
+    "una",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciseis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+    "veintiun",
+    "veintiuno",
+    "veintiuna",
+    "veintidos",
+    "veintitres",
+    "veinticuatro",
+    "veinticinco",
+    "veintiseis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+    "treinta",
+    "cuarenta",
+    "cincuenta",
+    "sesenta",
+    "setenta",
+    "ochenta",
+    "noventa",
+    "cien",
+    "ciento",
+    "doscientos",
+    "doscientas",
+    "trescientos",
+    "trescientas",
+    "cuatrocientos",
+    "cuatrocientas",
+    "quinientos",
+    "quinientas",
+    "seiscientos",
+    "seiscientas",
+    "setecientos",
+    "setecientas",
+    "ochocientos",
+    "ochocientas",
+    "novecientos",
+    "novecientas",
+    "mil",
+    "millon",
+    "millones",
+    "millardo",
+    "millardos",
+    "billon",
+    "billones",
+    // English number words
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "trillion",
+    "trillions",
+    // implied numbers
+    "ambos",
+    "ambas",
+    "sendos",
+    "sendas",
+    "doble",
+    "par",
+    "pareja",
+    "bienal",
+    "bienio",
+    "triple",
+    "trienal",
+    "trienio",
+    "quinquenal",
+    "quinquenio",
+    "lustro",
+    "semestre",
+    "semestral",
+    "septenio",
+    "decenio",
+    "decada",
+    "docena",
+    "both",
+    "twice",
+    "double",
+    "pair",
+    "couple",
+    "biennial",
+    "thrice",
+    "treble",
+    "decade",
+    "dozen",
+    // vague plurals
+    "miles",
+    "millares",
+    "cientos",
+    "centenares",
+    "decenas",
+    "docenas",
+    "hundreds",
+    "thousands",
+    "dozens",
+    "tens",
+    "scores",
+    // connectors and markers
+    "por",
+    "bajo",
+    "sobre",
+    "below",
+    "above",
+    "a",
+    "y",
+    "and",
+];
+
+/// For each first letter, the lengths of the [`NUMBER_VOCAB`] words with
+/// it (bit n: length n).
+const NUMBER_VOCAB_LENS: [u16; 26] = {
+    let mut lens = [0u16; 26];
+    let mut k = 0;
+    while k < NUMBER_VOCAB.len() {
+        let w = NUMBER_VOCAB[k].as_bytes();
+        lens[(w[0] - b'a') as usize] |= 1 << w.len();
+        k += 1;
+    }
+    lens
+};
+
+/// [`NUMBER_VOCAB`] by first letter and length, so that most words are
+/// ruled out by one look-up.
+static NUMBER_VOCAB_INDEX: std::sync::LazyLock<
+    [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26],
+> = std::sync::LazyLock::new(|| {
+    let mut index: [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26] = Default::default();
+    for w in NUMBER_VOCAB {
+        index[usize::from(w.as_bytes()[0] - b'a')][w.len()].push(w);
+    }
+    index
+});
+
+/// The word of [`NUMBER_VOCAB`] equal to `w` ignoring ASCII case, else "".
+/// A word's fold is in the vocabulary exactly when it is: for ASCII `w`
+/// its fold is its ASCII lowercase, and a folded `w` is lowercase already.
+fn number_vocab(w: &str) -> &'static str {
+    let b = w.as_bytes();
+    let Some(first) = b.first().map(u8::to_ascii_lowercase) else {
+        return "";
+    };
+    if b.len() > NUMBER_VOCAB_MAX_LEN
+        || !first.is_ascii_lowercase()
+        || NUMBER_VOCAB_LENS[usize::from(first - b'a')] & (1 << b.len()) == 0
+    {
+        return "";
+    }
+    NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
+        .iter()
+        .find(|v| w.eq_ignore_ascii_case(v))
+        .copied()
+        .unwrap_or("")
+}
+
+/// A [`NTok::Break`], one for several in a row: the tokens around a break
+/// are only ever asked whether they are next to a word.
+fn push_break(toks: &mut Vec<NTok<'_>>) {
+    if !matches!(toks.last(), Some(NTok::Break)) {
+        toks.push(NTok::Break);
+    }
+}
+
+/// Number tokens of `s` into `toks`; `buf` is scratch space. A word that
+/// [`extract_numbers`] has no use for ([`number_vocab`] "" and no roman
+/// numeral) is a break, as its neighbours see no difference.
+fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
+    let bytes = s.as_bytes();
+    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_ascii_digit() {
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_digit() {
             let start = i;
             let mut group_len = 0usize;
-            while i < chars.len() {
-                let next_digit = |k: usize| chars.get(k).is_some_and(|d| d.is_ascii_digit());
-                if chars[i].is_ascii_digit() {
+            // every char looked at is ASCII but the separators, so a digit
+            // k chars on is k bytes on
+            while let Some(c) = char_at(s, i) {
+                if c.is_ascii_digit() {
                     group_len += 1;
                     i += 1;
-                } else if is_digit_group_sep(chars[i]) && next_digit(i + 1) {
+                } else if is_digit_group_sep(c) && digit_at(i + c.len_utf8()) {
                     group_len = 0;
-                    i += 1;
-                } else if chars[i] == ' '
+                    i += c.len_utf8();
+                } else if c == ' '
                     && (1..=3).contains(&group_len)
-                    && next_digit(i + 1)
-                    && next_digit(i + 2)
-                    && next_digit(i + 3)
-                    && !next_digit(i + 4)
+                    && digit_at(i + 1)
+                    && digit_at(i + 2)
+                    && digit_at(i + 3)
+                    && !digit_at(i + 4)
                 {
                     // "60 000": plain space as thousands separator
                     group_len = 0;
                     i += 1;
-                } else if chars[i] == ':'
-                    && next_digit(i + 1)
-                    && next_digit(i + 2)
-                    && !next_digit(i + 3)
-                {
+                } else if c == ':' && digit_at(i + 1) && digit_at(i + 2) && !digit_at(i + 3) {
                     // clock time "20:25"
                     group_len = 0;
                     i += 1;
@@ -348,67 +653,86 @@ fn num_tokens(s: &str) -> Vec<NTok<'_>> {
                     break;
                 }
             }
-            let raw = &s[offsets[start]..offsets[i]];
+            let raw = &s[start..i];
             // ordinal suffix: 1º 1ª 1.º 1st 2nd 3rd 4th 1er 1o
             let mut j = i;
-            if chars.get(j) == Some(&'.') && matches!(chars.get(j + 1), Some('º' | 'ª')) {
+            if bytes.get(j) == Some(&b'.') && matches!(char_at(s, j + 1), Some('º' | 'ª')) {
                 j += 1;
             }
             let suffix_start = j;
-            while j < chars.len() && chars[j].is_alphabetic() && j - suffix_start < 4 {
-                j += 1;
+            let mut suffix_chars = 0;
+            while let Some(c) = char_at(s, j)
+                && c.is_alphabetic()
+                && suffix_chars < 4
+            {
+                j += c.len_utf8();
+                suffix_chars += 1;
             }
-            let suffix = &s[offsets[suffix_start]..offsets[j]];
-            let suffix_ends = j >= chars.len() || !chars[j].is_alphanumeric();
+            let suffix_ends = char_at(s, j).is_none_or(|c| !c.is_alphanumeric());
             let ordinal = suffix_ends
+                && fold_into_at_most(&s[suffix_start..j], buf, 4)
                 && matches!(
-                    fold_cow(suffix).as_ref(),
+                    buf.as_str(),
                     "º" | "ª" | "o" | "a" | "os" | "as" | "er" | "era" | "st" | "nd" | "rd" | "th"
                 );
             if ordinal {
                 i = j;
             }
             toks.push(NTok::Num { raw, ordinal });
-        } else if c.is_alphabetic() {
+            continue;
+        }
+        let c = char_at(s, i).unwrap_or_default();
+        if c.is_alphabetic() {
             let start = i;
-            while i < chars.len() && chars[i].is_alphabetic() {
-                i += 1;
+            loop {
+                // ASCII letters at once
+                i += bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphabetic())
+                    .unwrap_or(bytes.len() - i);
+                match char_at(s, i) {
+                    Some(d) if !d.is_ascii() && d.is_alphabetic() => i += d.len_utf8(),
+                    _ => break,
+                }
             }
-            let capitalised_mid_sentence =
-                chars[start].is_uppercase() && !starts_sentence(&chars, start);
-            if chars.get(i).is_some_and(|d| d.is_ascii_digit())
-                || start > 0 && chars[start - 1].is_ascii_digit()
-            {
+            if digit_at(i) || start > 0 && bytes[start - 1].is_ascii_digit() {
                 // code such as "A5", "CO2", "5G": not a number word
-                toks.push(NTok::Break);
+                push_break(toks);
+                continue;
+            }
+            let raw = &s[start..i];
+            if c.is_uppercase() && !starts_sentence(s, start) && roman_value(raw).is_none() {
+                // a name such as "Sra. Díez": never a number word
+                push_break(toks);
             } else {
-                let raw = &s[offsets[start]..offsets[i]];
-                if capitalised_mid_sentence && roman_value(raw).is_none() {
-                    // a name such as "Sra. Díez": never a number word
-                    toks.push(NTok::Break);
+                let folded = if raw.is_ascii() {
+                    number_vocab(raw)
+                } else if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
+                    number_vocab(buf)
                 } else {
-                    toks.push(NTok::Word {
-                        folded: fold_cow(raw),
-                        raw,
-                    });
+                    ""
+                };
+                if folded.is_empty() && roman_value(raw).is_none() {
+                    // no number word, connector, marker or numeral: only
+                    // a break for its neighbours
+                    push_break(toks);
+                } else {
+                    toks.push(NTok::Word { folded, raw });
                 }
             }
         } else if c.is_whitespace() || c == '-' || c == '\u{2010}' {
-            i += 1;
+            i += c.len_utf8();
         } else {
-            toks.push(NTok::Break);
-            i += 1;
+            push_break(toks);
+            i += c.len_utf8();
         }
     }
-    toks
 }
 
-/// Whether the word at `start` begins a sentence (start of text or after
-/// `. ! ? : ; …`, skipping spaces and opening quotes/brackets).
-fn starts_sentence(chars: &[char], start: usize) -> bool {
-    let mut i = start;
-    while i > 0 {
-        let c = chars[i - 1];
+/// Whether the word at byte `start` of `s` begins a sentence (start of text
+/// or after `. ! ? : ; …`, skipping spaces and opening quotes/brackets).
+fn starts_sentence(s: &str, start: usize) -> bool {
+    for (i, c) in s[..start].char_indices().rev() {
         if c.is_whitespace()
             || matches!(
                 c,
@@ -418,17 +742,18 @@ fn starts_sentence(chars: &[char], start: usize) -> bool {
             if c == '\n' {
                 return true;
             }
-            i -= 1;
             continue;
         }
         if c == '.' {
             // "Sra. Díez": a full stop after an abbreviation ends no sentence
-            let mut w = i - 1;
-            while w > 0 && chars[w - 1].is_alphabetic() {
-                w -= 1;
-            }
-            let word = fold(&chars[w..i - 1].iter().collect::<String>());
-            return word.is_empty() || !ABBREVIATIONS.contains(&word.as_str());
+            let w = s[..i]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphabetic())
+                .last()
+                .map_or(i, |(w, _)| w);
+            let word = fold_cow(&s[w..i]);
+            return word.is_empty() || !ABBREVIATIONS.contains(&word.as_ref());
         }
         return matches!(c, '!' | '?' | ':' | ';' | '…');
     }
@@ -436,58 +761,72 @@ fn starts_sentence(chars: &[char], start: usize) -> bool {
 }
 
 /// Value of an upper-case Roman numeral (canonical form only, ≤ 3999).
+#[inline]
 fn roman_value(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b"IVXLCDM".contains(&b)) {
+    // most words: not even their first letter is a numeral
+    match s.as_bytes().first() {
+        Some(b'I' | b'V' | b'X' | b'L' | b'C' | b'D' | b'M') => roman_value_of(s),
+        _ => None,
+    }
+}
+
+fn roman_value_of(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 12 {
         return None;
     }
-    let digit = |c: char| match c {
-        'I' => Some(1),
-        'V' => Some(5),
-        'X' => Some(10),
-        'L' => Some(50),
-        'C' => Some(100),
-        'D' => Some(500),
-        'M' => Some(1000),
-        _ => None,
+    let digit = |c: u8| -> Option<i64> {
+        Some(match c {
+            b'I' => 1,
+            b'V' => 5,
+            b'X' => 10,
+            b'L' => 50,
+            b'C' => 100,
+            b'D' => 500,
+            b'M' => 1000,
+            _ => return None,
+        })
     };
-    let vals: Vec<u32> = s.chars().map(digit).collect::<Option<_>>()?;
     let mut signed = 0i64;
-    for (k, v) in vals.iter().enumerate() {
-        if vals.get(k + 1).is_some_and(|n| n > v) {
-            signed -= i64::from(*v);
-        } else {
-            signed += i64::from(*v);
+    for (k, &c) in b.iter().enumerate() {
+        let v = digit(c)?;
+        match b.get(k + 1) {
+            Some(&n) if digit(n).is_some_and(|n| n > v) => signed -= v,
+            _ => signed += v,
         }
     }
     let total = u32::try_from(signed).ok()?;
-    // canonical re-encoding must give back the input
-    let table = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
     if total == 0 || total > 3999 {
         return None;
     }
+    // canonical re-encoding must give back the input
+    let table: [(u32, &[u8]); 13] = [
+        (1000, b"M"),
+        (900, b"CM"),
+        (500, b"D"),
+        (400, b"CD"),
+        (100, b"C"),
+        (90, b"XC"),
+        (50, b"L"),
+        (40, b"XL"),
+        (10, b"X"),
+        (9, b"IX"),
+        (5, b"V"),
+        (4, b"IV"),
+        (1, b"I"),
+    ];
     let mut rest = total;
-    let mut enc = String::new();
+    let mut at = 0;
     for (v, r) in table {
         while rest >= v {
-            enc.push_str(r);
+            if !b[at..].starts_with(r) {
+                return None;
+            }
+            at += r.len();
             rest -= v;
         }
     }
-    (enc == s).then_some(total)
+    (at == b.len()).then_some(total)
 }
 
 /// Words that imply a number without being one ("twice", "both",
@@ -517,85 +856,6 @@ fn implied_number(w: &str, lang: Lang) -> Option<f64> {
     Some(v)
 }
 
-fn value_key(v: f64) -> String {
-    if v.is_finite() && v.abs() < 1e15 {
-        let r = (v * 1000.0).round() / 1000.0;
-        format!("{r}")
-    } else {
-        format!("{v:e}")
-    }
-}
-
-/// "20.25", "8:25" → "t8:25" (12-hour clock), so 24- and 12-hour times match.
-fn clock_key(raw: &str) -> Option<String> {
-    let (h, m) = raw.split_once(['.', ':'])?;
-    if h.is_empty() || h.len() > 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-    (h <= 24 && m < 60).then(|| format!("t{}:{m:02}", h % 12))
-}
-
-/// Parses a digit string with `.`/`,`/narrow-space separators. Spanish
-/// prefers `.` thousands + `,` decimal, English the reverse; the preferred
-/// reading is used when valid, else the other, else each digit group is a
-/// separate number.
-fn parse_digits(raw: &str, lang: Lang) -> Vec<f64> {
-    let (thousands, decimal) = match lang {
-        Lang::Es => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    if let Some(v) = parse_with(raw, thousands, decimal) {
-        return vec![v];
-    }
-    if let Some(v) = parse_with(raw, decimal, thousands) {
-        let mut out = vec![v];
-        if lang == Lang::Es && raw.contains('.') && !raw.contains(',') {
-            // "artículo 81.1" is a section number: also its parts
-            out.extend(raw.split('.').filter_map(|g| g.parse::<f64>().ok()));
-        }
-        return out;
-    }
-    raw.split(|c: char| !c.is_ascii_digit())
-        .filter(|g| !g.is_empty())
-        .filter_map(|g| g.parse::<f64>().ok())
-        .collect()
-}
-
-fn parse_with(raw: &str, thousands: char, decimal: char) -> Option<f64> {
-    let (int_part, frac_part) = match raw.split_once(decimal) {
-        Some((a, b)) => (a, Some(b)),
-        None => (raw, None),
-    };
-    if let Some(f) = frac_part
-        && (f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()))
-    {
-        return None;
-    }
-    let mut groups = int_part.split([thousands, ' ', '\u{00A0}', '\u{202F}', '\u{2009}']);
-    let first = groups.next()?;
-    if first.is_empty() || first.len() > 18 || !first.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let mut digits = first.to_string();
-    let mut grouped = false;
-    for g in groups {
-        if g.len() != 3 || !g.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        grouped = true;
-        digits.push_str(g);
-    }
-    if grouped && first.len() > 3 {
-        return None;
-    }
-    let text = match frac_part {
-        Some(f) => format!("{digits}.{f}"),
-        None => digits,
-    };
-    text.parse::<f64>().ok()
-}
-
 enum WordKind {
     /// Adds to the current group (units, tens, Spanish hundreds).
     Add(f64),
@@ -607,6 +867,10 @@ enum WordKind {
 
 fn word_kind(w: &str, lang: Lang) -> Option<WordKind> {
     use WordKind::*;
+    if w.is_empty() {
+        // most words ([`number_vocab`] "")
+        return None;
+    }
     let v = match lang {
         Lang::Es => match w {
             "cero" => Add(0.0),
@@ -748,33 +1012,123 @@ fn level(v: f64) -> u8 {
     }
 }
 
-fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
-    let toks = num_tokens(s);
-    let mut out = Vec::new();
+fn value_key(v: f64) -> Key {
+    if v.is_finite() && v.abs() < 1e15 {
+        let r = (v * 1000.0).round() / 1000.0;
+        Key::Value(r.to_bits())
+    } else if v.is_nan() {
+        Key::Large(f64::NAN.to_bits())
+    } else {
+        Key::Large(v.to_bits())
+    }
+}
+
+/// "20.25", "8:25" → 8:25 (12-hour clock), so 24- and 12-hour times match.
+fn clock_key(raw: &str) -> Option<Key> {
+    let (h, m) = raw.split_once(['.', ':'])?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 24 && m < 60).then_some(Key::Clock(h % 12, m))
+}
+
+/// Parses a digit string with `.`/`,`/narrow-space separators into `out`.
+/// Spanish prefers `.` thousands + `,` decimal, English the reverse; the
+/// preferred reading is used when valid, else the other, else each digit
+/// group is a separate number. `buf` is scratch space.
+fn parse_digits(raw: &str, lang: Lang, out: &mut Vec<f64>, buf: &mut String) {
+    let (thousands, decimal) = match lang {
+        Lang::Es => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    if let Some(v) = parse_with(raw, thousands, decimal, buf) {
+        out.push(v);
+        return;
+    }
+    if let Some(v) = parse_with(raw, decimal, thousands, buf) {
+        out.push(v);
+        if lang == Lang::Es && raw.contains('.') && !raw.contains(',') {
+            // "artículo 81.1" is a section number: also its parts
+            out.extend(raw.split('.').filter_map(|g| g.parse::<f64>().ok()));
+        }
+        return;
+    }
+    out.extend(
+        raw.split(|c: char| !c.is_ascii_digit())
+            .filter(|g| !g.is_empty())
+            .filter_map(|g| g.parse::<f64>().ok()),
+    );
+}
+
+fn parse_with(raw: &str, thousands: char, decimal: char, buf: &mut String) -> Option<f64> {
+    let (int_part, frac_part) = match raw.split_once(decimal) {
+        Some((a, b)) => (a, Some(b)),
+        None => (raw, None),
+    };
+    if let Some(f) = frac_part
+        && (f.is_empty() || !f.bytes().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut groups = int_part.split([thousands, ' ', '\u{00A0}', '\u{202F}', '\u{2009}']);
+    let first = groups.next()?;
+    if first.is_empty() || first.len() > 18 || !first.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut grouped = false;
+    let mut rest = groups.peekable();
+    if rest.peek().is_none() && frac_part.is_none() {
+        // the common case: plain digits
+        return first.parse::<f64>().ok();
+    }
+    buf.clear();
+    buf.push_str(first);
+    for g in rest {
+        if g.len() != 3 || !g.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        grouped = true;
+        buf.push_str(g);
+    }
+    if grouped && first.len() > 3 {
+        return None;
+    }
+    if let Some(f) = frac_part {
+        buf.push('.');
+        buf.push_str(f);
+    }
+    buf.parse::<f64>().ok()
+}
+
+/// The number mentions of `s` into `out` (empty); `buf` is scratch space.
+fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut String) {
+    num_tokens(s, &mut out.toks, buf);
+    let toks = &out.toks;
+    let keys = &mut out.keys;
+    let mentions = &mut out.mentions;
+    let mut vals: Vec<f64> = Vec::new();
     let mut k = 0;
-    let word_at = |k: usize| -> Option<&str> {
+    let word_at = |k: usize| -> Option<&'static str> {
         match toks.get(k) {
-            Some(NTok::Word { folded, .. }) => Some(folded.as_ref()),
+            Some(NTok::Word { folded, .. }) => Some(*folded),
             _ => None,
         }
     };
     while k < toks.len() {
-        match &toks[k] {
+        match toks[k] {
             NTok::Break => k += 1,
             NTok::Num { raw, ordinal } => {
-                let mut vals = parse_digits(raw, lang);
-                let mut display = raw.to_string();
+                vals.clear();
+                parse_digits(raw, lang, &mut vals, buf);
+                let from = k;
                 let mut scaled = false;
                 k += 1;
                 while let Some(w) = word_at(k) {
                     match word_kind(w, lang) {
-                        Some(WordKind::Group(m)) | Some(WordKind::Scale(m)) if !*ordinal => {
+                        Some(WordKind::Group(m)) | Some(WordKind::Scale(m)) if !ordinal => {
                             for v in &mut vals {
                                 *v *= m;
-                            }
-                            if let Some(NTok::Word { raw, .. }) = toks.get(k) {
-                                display.push(' ');
-                                display.push_str(raw);
                             }
                             scaled = true;
                             k += 1;
@@ -784,24 +1138,28 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                 }
                 let year = !scaled
                     && raw.len() == 4
-                    && raw.chars().all(|c| c.is_ascii_digit())
+                    && raw.bytes().all(|c| c.is_ascii_digit())
                     && vals.len() == 1
                     && (1000.0..=2100.0).contains(&vals[0]);
-                let mut keys: Vec<String> = vals.iter().map(|v| value_key(*v)).collect();
+                let first_key = keys.len();
+                keys.extend(vals.iter().map(|v| value_key(*v)));
                 if let Some(t) = clock_key(raw) {
                     keys.push(t);
                 }
-                if !keys.is_empty() {
-                    out.push(NumMention {
-                        keys,
-                        display,
-                        strict: !*ordinal,
+                if keys.len() > first_key {
+                    mentions.push(NumMention {
+                        keys: (first_key, keys.len()),
+                        shown: Shown::Tokens {
+                            from,
+                            to: k,
+                            lead_a: false,
+                        },
+                        strict: !ordinal,
                         year,
                     });
                 }
             }
-            NTok::Word { folded, .. } => {
-                let folded: &str = folded;
+            NTok::Word { folded, raw } => {
                 let prev = if k > 0 { word_at(k - 1) } else { None };
                 // "por ciento" / "cien por cien" are percent markers;
                 // "bajo cero" is a sign
@@ -812,56 +1170,41 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                     k += 1;
                     continue;
                 }
-                let raw_word = match &toks[k] {
-                    NTok::Word { raw, .. } => *raw,
-                    _ => "",
-                };
-                if let Some(v) =
-                    roman_value(raw_word).filter(|_| !(lang == Lang::En && raw_word == "I"))
-                {
-                    out.push(NumMention {
-                        keys: vec![value_key(f64::from(v))],
-                        display: raw_word.to_string(),
+                let single = |keys: &mut Vec<Key>, v: f64, shown: Shown| {
+                    keys.push(value_key(v));
+                    NumMention {
+                        keys: (keys.len() - 1, keys.len()),
+                        shown,
                         strict: false,
                         year: false,
-                    });
+                    }
+                };
+                let this = Shown::Tokens {
+                    from: k,
+                    to: k + 1,
+                    lead_a: false,
+                };
+                if let Some(v) = roman_value(raw).filter(|_| !(lang == Lang::En && raw == "I")) {
+                    mentions.push(single(keys, f64::from(v), this));
                     k += 1;
                     continue;
                 }
                 if let Some(v) = implied_number(folded, lang) {
-                    out.push(NumMention {
-                        keys: vec![value_key(v)],
-                        display: raw_word.to_string(),
-                        strict: false,
-                        year: false,
-                    });
+                    mentions.push(single(keys, v, this));
                     k += 1;
                     continue;
                 }
                 if is_vague_plural(folded, lang) {
                     // plural magnitude without a number before it
-                    if let Some(WordKind::Scale(m)) | Some(WordKind::Group(m)) =
-                        word_kind(folded, lang)
-                    {
-                        out.push(NumMention {
-                            keys: vec![value_key(m)],
-                            display: folded.to_string(),
-                            strict: false,
-                            year: false,
-                        });
-                    } else {
-                        let m = match folded {
+                    let m = match word_kind(folded, lang) {
+                        Some(WordKind::Scale(m)) | Some(WordKind::Group(m)) => m,
+                        _ => match folded {
                             "miles" | "millares" | "thousands" => 1e3,
                             "cientos" | "centenares" | "hundreds" => 100.0,
                             _ => 10.0,
-                        };
-                        out.push(NumMention {
-                            keys: vec![value_key(m)],
-                            display: folded.to_string(),
-                            strict: false,
-                            year: false,
-                        });
-                    }
+                        },
+                    };
+                    mentions.push(single(keys, m, Shown::Folded(folded)));
                     k += 1;
                     continue;
                 }
@@ -882,18 +1225,12 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                 let mut total = 0.0f64;
                 let mut cur = 0.0f64;
                 let mut last_add: Option<f64> = None;
-                let mut words: Vec<&str> = Vec::new();
                 let mut any_multiplier = false;
                 if starts_with_a {
                     cur = 1.0;
-                    words.push("a");
                     k += 1;
                 }
                 while let Some(w) = word_at(k) {
-                    let raw_w = match &toks[k] {
-                        NTok::Word { raw, .. } => *raw,
-                        _ => "",
-                    };
                     match word_kind(w, lang) {
                         Some(WordKind::Add(v)) => {
                             if let Some(last) = last_add
@@ -903,26 +1240,23 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                             }
                             cur += v;
                             last_add = Some(v);
-                            words.push(raw_w);
                             k += 1;
                         }
                         Some(WordKind::Group(m)) => {
                             cur = cur.max(1.0) * m;
                             last_add = None;
                             any_multiplier = true;
-                            words.push(raw_w);
                             k += 1;
                         }
                         Some(WordKind::Scale(m)) => {
                             // plural scale words need a number before them
-                            if words.is_empty() && is_vague_plural(w, lang) {
+                            if k == start && is_vague_plural(w, lang) {
                                 break;
                             }
                             total = (total + cur.max(1.0)) * m;
                             cur = 0.0;
                             last_add = None;
                             any_multiplier = true;
-                            words.push(raw_w);
                             k += 1;
                         }
                         None => {
@@ -943,7 +1277,6 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                                 _ => false,
                             };
                             if ok {
-                                words.push(raw_w);
                                 k += 1;
                             } else {
                                 break;
@@ -956,57 +1289,57 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
                     continue;
                 }
                 let value = total + cur;
-                let only_one = words.len() == 1 && is_article_one(&fold(words[0]), lang);
-                out.push(NumMention {
-                    keys: vec![value_key(value)],
-                    display: words.join(" "),
+                // the words taken are the tokens start..k
+                let only_one = k - start == 1 && is_article_one(folded, lang);
+                keys.push(value_key(value));
+                mentions.push(NumMention {
+                    keys: (keys.len() - 1, keys.len()),
+                    shown: Shown::Tokens {
+                        from: start,
+                        to: k,
+                        lead_a: starts_with_a,
+                    },
                     strict: !only_one,
                     year: false,
                 });
             }
         }
     }
-    out
 }
 
-fn check_numbers(original: &str, translation: &str, hits: &mut Vec<Hit>) {
-    let orig = extract_numbers(original, Lang::Es);
-    let tran = extract_numbers(translation, Lang::En);
-    let orig_keys: BTreeSet<&str> = orig
-        .iter()
-        .flat_map(|m| m.keys.iter().map(String::as_str))
-        .collect();
-    let tran_keys: BTreeSet<&str> = tran
-        .iter()
-        .flat_map(|m| m.keys.iter().map(String::as_str))
-        .collect();
-    let mut reported = BTreeSet::new();
-    for m in orig.iter().filter(|m| m.strict) {
-        if !m.keys.iter().any(|k| tran_keys.contains(k.as_str()))
-            && reported.insert(("o", m.display.clone()))
-        {
-            hit(
-                hits,
-                Check::Numbers,
-                format!(
-                    "number \"{}\" in the original is missing from the translation",
-                    m.display
-                ),
-            );
+fn check_numbers(original: &str, translation: &str, buf: &mut String, hits: &mut Vec<Hit>) {
+    let mut orig = Numbers::default();
+    let mut tran = Numbers::default();
+    extract_numbers(original, Lang::Es, &mut orig, buf);
+    extract_numbers(translation, Lang::En, &mut tran, buf);
+    let mut reported: Vec<String> = Vec::new();
+    for m in orig.mentions.iter().filter(|m| m.strict) {
+        if !orig.keys_of(m).iter().any(|k| tran.keys.contains(k)) {
+            let display = orig.display(m);
+            if !reported.contains(&display) {
+                hit(
+                    hits,
+                    Check::Numbers,
+                    format!("number \"{display}\" in the original is missing from the translation"),
+                );
+                reported.push(display);
+            }
         }
     }
-    for m in tran.iter().filter(|m| m.strict && !m.year) {
-        if !m.keys.iter().any(|k| orig_keys.contains(k.as_str()))
-            && reported.insert(("t", m.display.clone()))
-        {
-            hit(
-                hits,
-                Check::Numbers,
-                format!(
-                    "number \"{}\" in the translation does not appear in the original",
-                    m.display
-                ),
-            );
+    reported.clear();
+    for m in tran.mentions.iter().filter(|m| m.strict && !m.year) {
+        if !tran.keys_of(m).iter().any(|k| orig.keys.contains(k)) {
+            let display = tran.display(m);
+            if !reported.contains(&display) {
+                hit(
+                    hits,
+                    Check::Numbers,
+                    format!(
+                        "number \"{display}\" in the translation does not appear in the original"
+                    ),
+                );
+                reported.push(display);
+            }
         }
     }
 }
@@ -1451,6 +1784,83 @@ const BUILTIN_RENDERINGS: &[(&str, &str)] = &[
     ("Atlántico", "Atlantic"),
 ];
 
+/// A text's [`folded_phrase`] and its words.
+struct FoldedWords<'a> {
+    phrase: &'a str,
+    /// Every word, its fold a slice of `phrase`.
+    words: Vec<NameWord<'a>>,
+}
+
+impl FoldedWords<'_> {
+    /// The words [`phrase_words`] gives for the phrase: the folds, none
+    /// when the phrase is "  " (one word folded to nothing). A fold never
+    /// contains ' ' (see the tests).
+    fn phrase_words(&self) -> &[NameWord<'_>] {
+        match self.words.as_slice() {
+            [only] if only.folded.is_empty() => &[],
+            all => all,
+        }
+    }
+}
+
+/// The [`folded_phrase`] of `text`, built in `buf`, and its words.
+fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
+    // built as bytes: most characters are ASCII, one byte each
+    let mut out = std::mem::take(buf).into_bytes();
+    out.clear();
+    out.reserve(text.len() + 2);
+    out.push(b' ');
+    // (start, end) in `text`, (start, end) in `out`
+    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(text.len() / 4);
+    let mut start = None;
+    let mut folded = String::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c, c.len_utf8())
+        };
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some((i, out.len()));
+            }
+            if b < 0x80 {
+                out.push(b.to_ascii_lowercase());
+            } else {
+                folded.clear();
+                fold_char_into(c, &mut folded);
+                out.extend_from_slice(folded.as_bytes());
+            }
+        } else if let Some((a, fa)) = start.take() {
+            spans.push((a, i, fa, out.len()));
+            out.push(b' ');
+        }
+        i += len;
+    }
+    if let Some((a, fa)) = start {
+        spans.push((a, text.len(), fa, out.len()));
+        out.push(b' ');
+    }
+    // ASCII bytes and whole UTF-8 encodings of chars only
+    *buf = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let phrase: &'a str = buf;
+    let words = spans
+        .iter()
+        .map(|&(a, b, fa, fb)| NameWord {
+            start: a,
+            end: b,
+            text: &text[a..b],
+            folded: &phrase[fa..fb],
+        })
+        .collect();
+    FoldedWords { phrase, words }
+}
+
 struct NameWord<'a> {
     /// Byte range in the original.
     start: usize,
@@ -1523,27 +1933,51 @@ fn common_prefix_len(a: &str, b: &str) -> usize {
 /// `w` (folded name word) matches some translation word: equal, or a shared
 /// prefix of ≥ 4 chars covering ≥ 50% of the shorter word (Italia/Italy,
 /// Británico/British).
-fn word_present(w: &str, tr_words: &BTreeSet<&str>) -> bool {
-    if tr_words.contains(w) {
+fn word_present(w: &str, tr_words: &[NameWord]) -> bool {
+    if tr_words.iter().any(|t| t.folded == w) {
         return true;
     }
     let wl = w.chars().count();
     if wl < 4 {
         return false;
     }
-    tr_words.iter().any(|t| {
+    tr_words.iter().map(|t| t.folded).any(|t| {
         let tl = t.chars().count();
         let p = common_prefix_len(w, t);
         p >= 4 && (p as f64) >= 0.5 * (wl.min(tl) as f64)
     })
 }
 
-/// A word list as a set: the lists are looked up for every word of every
-/// record `check` reads.
-type WordSet = std::sync::LazyLock<std::collections::HashSet<&'static str>>;
+/// A word list as a set, its words by first byte and length (no hashing):
+/// the lists are looked up for every word of every record `check` reads.
+struct WordSet {
+    buckets: Vec<Vec<&'static str>>,
+}
 
-static NAME_STOP_SET: WordSet =
-    std::sync::LazyLock::new(|| NAME_STOP_WORDS.iter().copied().collect());
+/// Lengths told apart by [`WordSet`]; longer words share the last bucket.
+const WORD_SET_LENS: usize = 16;
+
+impl WordSet {
+    fn new(words: &[&'static str]) -> WordSet {
+        let mut buckets = vec![Vec::new(); 256 * WORD_SET_LENS];
+        for &w in words {
+            buckets[WordSet::bucket(w)].push(w);
+        }
+        WordSet { buckets }
+    }
+
+    fn bucket(w: &str) -> usize {
+        let first = w.as_bytes().first().copied().unwrap_or(0);
+        usize::from(first) * WORD_SET_LENS + w.len().min(WORD_SET_LENS - 1)
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.buckets[WordSet::bucket(w)].contains(&w)
+    }
+}
+
+static NAME_STOP_SET: std::sync::LazyLock<WordSet> =
+    std::sync::LazyLock::new(|| WordSet::new(NAME_STOP_WORDS));
 
 /// [`BUILTIN_RENDERINGS`] folded once per process, not once per record:
 /// `check` lints every record, and folding the table dominated its time.
@@ -1555,42 +1989,39 @@ static BUILTIN_FOLDED: std::sync::LazyLock<Vec<(String, String)>> =
             .collect()
     });
 
-/// `tr_phrase` is the translation's [`folded_phrase`].
-fn check_names(original: &str, tr_phrase: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
-    let spans = word_spans(original);
-    // every word folded into one buffer, then sliced
-    let mut buf = String::with_capacity(original.len());
-    let mut ranges = Vec::with_capacity(spans.len());
-    for &(a, b) in &spans {
-        let from = buf.len();
-        for c in original[a..b].chars() {
-            fold_char_into(c, &mut buf);
-        }
-        ranges.push((from, buf.len()));
+/// [`BUILTIN_FOLDED`] by the first word of the original name: a name's
+/// phrase can contain a rendering's only if it has that word.
+static BUILTIN_BY_FIRST_WORD: std::sync::LazyLock<
+    std::collections::HashMap<&'static str, Vec<&'static (String, String)>>,
+> = std::sync::LazyLock::new(|| {
+    let mut index = std::collections::HashMap::<_, Vec<_>>::new();
+    for r in BUILTIN_FOLDED.iter() {
+        let first = phrase_words(&r.0).next().expect("a name has words");
+        index.entry(first).or_default().push(r);
     }
-    let words: Vec<NameWord> = spans
-        .iter()
-        .zip(&ranges)
-        .map(|(&(a, b), &(fa, fb))| NameWord {
-            start: a,
-            end: b,
-            text: &original[a..b],
-            folded: &buf[fa..fb],
-        })
-        .collect();
-    // built only if some name is not found as a phrase
-    let tr_words_cell = std::cell::OnceCell::new();
-    let tr_words =
-        || -> &BTreeSet<&str> { tr_words_cell.get_or_init(|| phrase_words(tr_phrase).collect()) };
+    index
+});
+
+/// `orig` and `tran` are the original's and the translation's words.
+fn check_names(
+    original: &str,
+    orig: &FoldedWords,
+    tran: &FoldedWords,
+    opts: &LintOptions,
+    hits: &mut Vec<Hit>,
+) {
+    let words = orig.words.as_slice();
+    let tr_phrase = tran.phrase;
+    let tr_words = tran.phrase_words();
     // the newsroom's own renderings are folded only if a name needs them
     let own = std::cell::OnceCell::new();
-    let renderings = || {
-        BUILTIN_FOLDED.iter().chain(own.get_or_init(|| {
+    let own = || {
+        own.get_or_init(|| {
             opts.known_renderings
                 .iter()
                 .map(|(a, b)| (folded_phrase(a), folded_phrase(b)))
                 .collect::<Vec<_>>()
-        }))
+        })
     };
 
     let mut reported = BTreeSet::new();
@@ -1645,7 +2076,7 @@ fn check_names(original: &str, tr_phrase: &str, opts: &LintOptions, hits: &mut V
         }
         i = j;
         // a sentence-initial first word may just be capitalised by position
-        let initial = sentence_initial(original, &words, group[0]);
+        let initial = sentence_initial(original, words, group[0]);
         let content: Vec<&NameWord> = group
             .iter()
             .enumerate()
@@ -1678,15 +2109,22 @@ fn check_names(original: &str, tr_phrase: &str, opts: &LintOptions, hits: &mut V
             continue;
         }
         // 2. a known rendering of (part of) the name is present
-        if renderings().any(|(from, to)| {
+        let rendered = |(from, to): &(String, String)| {
             name_phrase.contains(from.as_str())
                 && (tr_phrase.contains(to.as_str())
-                    || to.split_whitespace().all(|w| word_present(w, tr_words())))
-        }) {
+                    || to.split_whitespace().all(|w| word_present(w, tr_words)))
+        };
+        if group
+            .iter()
+            .filter_map(|&g| BUILTIN_BY_FIRST_WORD.get(words[g].folded))
+            .flatten()
+            .any(|r| rendered(r))
+            || own().iter().any(rendered)
+        {
             continue;
         }
         // 3. any content word present (accent-insensitive, prefix-tolerant)
-        if content.iter().any(|w| word_present(w.folded, tr_words())) {
+        if content.iter().any(|w| word_present(w.folded, tr_words)) {
             continue;
         }
         if reported.insert(display) {
@@ -1721,16 +2159,22 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "them", "do", "does",
 ];
 
-static SPANISH_FUNCTION_SET: WordSet =
-    std::sync::LazyLock::new(|| SPANISH_FUNCTION_WORDS.iter().copied().collect());
-static ENGLISH_FUNCTION_SET: WordSet =
-    std::sync::LazyLock::new(|| ENGLISH_FUNCTION_WORDS.iter().copied().collect());
+static SPANISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
+    std::sync::LazyLock::new(|| WordSet::new(SPANISH_FUNCTION_WORDS));
+static ENGLISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
+    std::sync::LazyLock::new(|| WordSet::new(ENGLISH_FUNCTION_WORDS));
 
 /// Minimum number of Spanish function words before the ratio rule applies.
 pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
 
-/// `tp` is the translation's [`folded_phrase`].
-fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Vec<Hit>) {
+/// `orig` and `tran` are the original's and the translation's words.
+fn check_untranslated(
+    original: &str,
+    orig: &FoldedWords,
+    translation: &str,
+    tran: &FoldedWords,
+    hits: &mut Vec<Hit>,
+) {
     if translation.trim().is_empty() {
         if !original.trim().is_empty() {
             hit(
@@ -1741,9 +2185,8 @@ fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Ve
         }
         return;
     }
-    let op = folded_phrase(original);
     // equal phrases are equal word lists; " " has no words
-    if op.len() > 1 && op == tp && has_lowercase_word(original) {
+    if orig.phrase.len() > 1 && orig.phrase == tran.phrase && has_lowercase_word(original) {
         hit(
             hits,
             Check::Untranslated,
@@ -1753,7 +2196,7 @@ fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Ve
     }
     let mut spanish: Vec<&str> = Vec::new();
     let mut english = 0usize;
-    for w in phrase_words(tp) {
+    for w in tran.phrase_words().iter().map(|w| w.folded) {
         if SPANISH_FUNCTION_SET.contains(w) {
             spanish.push(w);
         } else if ENGLISH_FUNCTION_SET.contains(w) {
@@ -1811,7 +2254,15 @@ fn imbalance(s: &str) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut straight_double = 0usize;
     let mut single_open = 0usize;
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        // every character looked at is ASCII or starts with 0xC2 («») or
+        // 0xE2 (“”‘’)
+        let c = match b {
+            b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'"' => char::from(b),
+            0xC2 | 0xE2 => s[i..].chars().next().unwrap_or_default(),
+            _ => continue,
+        };
         match c {
             '(' | '[' | '{' | '«' | '“' => stack.push(c),
             ')' | ']' | '}' | '»' | '”' => {
@@ -1955,11 +2406,20 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
     {
         return;
     }
-    let mut found: BTreeMap<char, usize> = BTreeMap::new();
+    // (char, times) in char order; a Greek or Cyrillic letter seen?
+    let mut found: Vec<(char, usize)> = Vec::new();
+    let mut non_latin = false;
     for c in s.chars() {
-        if is_bidi_control(c) || is_zero_width(c) || (c.is_control() && c != '\n' && c != '\t') {
-            *found.entry(c).or_insert(0) += 1;
+        if c.is_ascii() {
+            if c.is_ascii_control() && c != '\n' && c != '\t' {
+                count_char(&mut found, c);
+            }
+            continue;
         }
+        if is_bidi_control(c) || is_zero_width(c) || c.is_control() {
+            count_char(&mut found, c);
+        }
+        non_latin = non_latin || matches!(script_of(c), Some(Script::Greek | Script::Cyrillic));
     }
     for (c, n) in found {
         let kind = if is_bidi_control(c) {
@@ -1979,6 +2439,10 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
             Check::SuspiciousText,
             format!("{label} contains {kind} \\u{{{:04X}}}{times}", c as u32),
         );
+    }
+    if !non_latin {
+        // only Latin letters: no word mixes scripts
+        return;
     }
     // mixed-script words: a word is a letter and the letters and
     // combining marks after it; only a word with letters of two scripts
@@ -2000,6 +2464,14 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
             start = Some(i);
             scripts_seen = script_of(c).map_or(0, |sc| 1 << sc as u8);
         }
+    }
+}
+
+/// Counts one more `c` in `found`, kept in char order.
+fn count_char(found: &mut Vec<(char, usize)>, c: char) {
+    match found.binary_search_by_key(&c, |&(f, _)| f) {
+        Ok(i) => found[i].1 += 1,
+        Err(i) => found.insert(i, (c, 1)),
     }
 }
 
@@ -2043,8 +2515,12 @@ fn mixed_script_word(label: &str, word: &str, seen: &mut BTreeSet<String>, hits:
 }
 
 #[cfg(test)]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn checks(original: &str, translation: Option<&str>) -> Vec<Hit> {
         lint_pair(original, translation, &LintOptions::default())
@@ -2150,10 +2626,12 @@ mod tests {
     #[test]
     fn number_parsing() {
         let keys = |s: &str, l| -> Vec<String> {
-            extract_numbers(s, l)
-                .into_iter()
+            let mut n = Numbers::default();
+            extract_numbers(s, l, &mut n, &mut String::new());
+            n.mentions
+                .iter()
                 .filter(|m| m.strict)
-                .flat_map(|m| m.keys)
+                .flat_map(|m| n.keys_of(m).iter().map(Key::to_string))
                 .collect()
         };
         assert_eq!(keys("treinta y cinco", Lang::Es), vec!["35"]);
@@ -2396,5 +2874,478 @@ mod tests {
                 .all(|h| matches!(h.check, Check::SuspiciousText | Check::Punctuation))
         );
         assert_eq!(h.len(), 2, "{h:?}");
+    }
+
+    /// New and reference implementations agree on one pair (and on both
+    /// texts as English originals).
+    fn same_as_reference(o: &str, t: &str, opts: &LintOptions) {
+        assert_eq!(
+            lint_pair(o, Some(t), opts),
+            reference::lint_pair(o, Some(t), opts),
+            "{o:?} / {t:?}"
+        );
+        assert_eq!(
+            lint_pair(o, None, opts),
+            reference::lint_pair(o, None, opts),
+            "{o:?}"
+        );
+    }
+
+    #[test]
+    fn europarl_same_as_reference() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/europarl-sample"
+        );
+        let (Ok(es), Ok(en)) = (
+            std::fs::read_to_string(format!("{dir}/es.txt")),
+            std::fs::read_to_string(format!("{dir}/en.txt")),
+        ) else {
+            eprintln!("europarl sample not found; skipping");
+            return;
+        };
+        let renderings = vec![
+            ("Nuevo León".to_string(), "the northern state".to_string()),
+            ("Señoría".to_string(), "Honourable Member".to_string()),
+        ];
+        let own = LintOptions {
+            known_renderings: &renderings,
+            ..LintOptions::default()
+        };
+        for (o, t) in es.split('\n').zip(en.split('\n')) {
+            same_as_reference(o, t, &LintOptions::default());
+            same_as_reference(t, o, &LintOptions::default());
+            same_as_reference(o, t, &own);
+        }
+    }
+
+    /// Pieces of Spanish/English-ish text that exercise every check.
+    fn piece() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "0",
+            "1",
+            "7",
+            "12",
+            "35",
+            "72",
+            "100",
+            "1999",
+            "2024",
+            "2101",
+            "0999",
+            "1.000",
+            "1,5",
+            "1.000,5",
+            "1,000.5",
+            "2.500.000",
+            "60",
+            "000",
+            "20.25",
+            "8:25",
+            "20:25",
+            "81.1",
+            "12345678901234567890",
+            "1.º",
+            "1º",
+            "2ª",
+            "1st",
+            "2nd",
+            "3rd",
+            "4th",
+            "1er",
+            "1o",
+            "3a",
+            "5G",
+            "A5",
+            "CO2",
+            "%",
+            "€",
+            "uno",
+            "un",
+            "una",
+            "Una",
+            "dos",
+            "tres",
+            "Tres",
+            "cinco",
+            "diez",
+            "once",
+            "veintidós",
+            "treinta",
+            "y",
+            "cien",
+            "ciento",
+            "por",
+            "mil",
+            "Mil",
+            "millón",
+            "millones",
+            "Millones",
+            "millardos",
+            "billón",
+            "miles",
+            "Miles",
+            "cientos",
+            "decenas",
+            "docena",
+            "ambos",
+            "doble",
+            "lustro",
+            "década",
+            "cero",
+            "bajo",
+            "sobre",
+            "one",
+            "One",
+            "two",
+            "three",
+            "twenty",
+            "five",
+            "a",
+            "A",
+            "and",
+            "hundred",
+            "thousand",
+            "million",
+            "millions",
+            "billion",
+            "hundreds",
+            "thousands",
+            "tens",
+            "scores",
+            "dozen",
+            "twice",
+            "both",
+            "once",
+            "zero",
+            "below",
+            "above",
+            "I",
+            "II",
+            "IV",
+            "XX",
+            "MCMXCIX",
+            "IIII",
+            "VX",
+            "C",
+            "D",
+            "M",
+            "Sr",
+            "Sra",
+            "Sr.",
+            "Sra.",
+            "Dr.",
+            "EE",
+            "UU",
+            "EE.UU.",
+            "UE",
+            "EU",
+            "ONU",
+            "UN",
+            "Estados",
+            "Unidos",
+            "United",
+            "States",
+            "Ciudad",
+            "de",
+            "del",
+            "la",
+            "las",
+            "México",
+            "Mexico",
+            "City",
+            "Nuevo",
+            "León",
+            "Díez",
+            "Pérez",
+            "Perez",
+            "Wurtz",
+            "Italia",
+            "Italy",
+            "Británico",
+            "British",
+            "Sinaloa",
+            "Parlamento",
+            "Europeo",
+            "European",
+            "Parliament",
+            "Presidente",
+            "Señoría",
+            "señora",
+            "el",
+            "los",
+            "que",
+            "en",
+            "es",
+            "se",
+            "con",
+            "para",
+            "the",
+            "of",
+            "to",
+            "is",
+            "that",
+            "was",
+            "he",
+            "said",
+            "dijo",
+            "hubo",
+            "muertos",
+            "people",
+            "gobierno",
+            "government",
+            "situación",
+            "situation",
+            "Ñandú",
+            "ÉCOLE",
+            "crème",
+            "ﬁn",
+            "ǅemal",
+            "İstanbul",
+            "ß",
+            "Москва",
+            "M\u{43E}scow",
+            "Αθήνα",
+            "\u{3b1}lpha",
+            "e\u{301}",
+            "\u{202E}",
+            "\u{200B}",
+            "\u{7}",
+            "\u{7f}",
+            "\u{A0}",
+            "\u{202F}",
+            "\u{2009}",
+            "\t",
+            "\n",
+            "\r\n",
+            "?",
+            "¿",
+            "!",
+            "¡",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "«",
+            "»",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "\"",
+            "'",
+            "-",
+            "‐",
+            "—",
+            "–",
+            ".",
+            ",",
+            ":",
+            ";",
+            "…",
+            "*",
+            ">",
+            "•",
+            "/",
+            "٣",
+            "²",
+            "½",
+            "Ⅻ",
+            "१",
+            "\u{345}",
+            "\u{93F}",
+            "Å",
+            "K",
+            "Ω",
+            "Reino",
+            "Unido",
+            "Gran",
+            "Bretaña",
+            "Britain",
+            "Naciones",
+            "Unidas",
+            "Nations",
+            "Fondo",
+            "Social",
+            "Europeo",
+            "ESF",
+            "Países",
+            "Bajos",
+            "Netherlands",
+            "Oriente",
+            "Medio",
+            "Middle",
+            "East",
+            "Francés",
+            "French",
+        ];
+        prop_oneof![
+            8 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => "[0-9]{1,6}([.,: \u{A0}][0-9]{1,4}){0,3}",
+            1 => "[a-zA-ZáéíóúñÁÉÍÓÚÑ]{1,8}",
+            1 => "\\PC{0,3}",
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let sep = proptest::sample::select(&[" ", " ", " ", "", "-", ". ", ", ", "  ", "\n"][..]);
+        proptest::collection::vec((piece(), sep), 0..24).prop_map(|v| {
+            v.into_iter()
+                .map(|(p, s)| format!("{p}{s}"))
+                .collect::<String>()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(3000))]
+        #[test]
+        fn same_as_reference_on_generated_text(o in text(), t in text(), own in proptest::bool::ANY) {
+            let renderings = vec![
+                ("Nuevo León".to_string(), "the northern state".to_string()),
+                ("Sinaloa".to_string(), "Sinaloa state".to_string()),
+            ];
+            let opts = LintOptions {
+                known_renderings: if own { &renderings } else { &[] },
+                ..LintOptions::default()
+            };
+            same_as_reference(&o, &t, &opts);
+        }
+
+        #[test]
+        fn same_as_reference_on_any_text(o in "\\PC*", t in "\\PC*") {
+            same_as_reference(&o, &t, &LintOptions::default());
+        }
+    }
+
+    #[test]
+    fn number_vocab_has_every_word_extract_numbers_compares() {
+        // every lowercase ASCII literal of this file that the number
+        // functions know
+        let src = include_str!("lint.rs");
+        let mut known = 0;
+        for lit in src.split('"').skip(1).step_by(2) {
+            if lit.is_empty() || !lit.bytes().all(|b| b.is_ascii_lowercase()) {
+                continue;
+            }
+            for lang in [Lang::Es, Lang::En] {
+                if word_kind(lit, lang).is_some()
+                    || implied_number(lit, lang).is_some()
+                    || is_vague_plural(lit, lang)
+                    || is_article_one(lit, lang)
+                {
+                    known += 1;
+                    assert_eq!(number_vocab(lit), lit);
+                    assert!(lit.len() <= NUMBER_VOCAB_MAX_LEN, "{lit}");
+                }
+            }
+        }
+        assert!(known > 150, "{known}");
+        for w in ["por", "bajo", "sobre", "below", "above", "a", "y", "and"] {
+            assert_eq!(number_vocab(w), w);
+        }
+    }
+
+    #[test]
+    fn roman_value_same_as_reference() {
+        let letters = b"IVXLCDMi";
+        let mut s = Vec::new();
+        for len in 0..=6u32 {
+            for mut n in 0..letters.len().pow(len) {
+                s.clear();
+                for _ in 0..len {
+                    s.push(letters[n % letters.len()]);
+                    n /= letters.len();
+                }
+                let s = std::str::from_utf8(&s).unwrap();
+                assert_eq!(roman_value(s), reference::roman_value(s), "{s}");
+            }
+        }
+        for s in ["MMMCMXCIX", "MMMM", "MMMDCCCLXXXVIII", "MMMMMMMMMMMMM", "É"] {
+            assert_eq!(roman_value(s), reference::roman_value(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn keys_same_as_reference() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.0005,
+            0.0015,
+            1e15,
+            999_999_999_999_999.9,
+            1e15 - 0.001,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            1e300,
+            2.5e6,
+        ];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(f64::from_bits(x));
+            values.push((x % 10_000_000) as f64 / 1000.0);
+        }
+        for &a in &values {
+            assert_eq!(value_key(a).to_string(), reference::value_key(a), "{a}");
+        }
+        // equal keys exactly when the former strings were equal
+        for w in values.windows(2).take(2000) {
+            let (a, b) = (w[0], w[1]);
+            assert_eq!(
+                value_key(a) == value_key(b),
+                reference::value_key(a) == reference::value_key(b)
+            );
+            assert_eq!(value_key(a), value_key(a));
+        }
+        for raw in [
+            "20.25", "8:25", "24:00", "25:00", "1.000", "12:60", "0:05", "7.5",
+        ] {
+            assert_eq!(
+                clock_key(raw).map(|k| k.to_string()),
+                reference::clock_key(raw)
+            );
+        }
+    }
+
+    #[test]
+    fn folds_of_alphanumerics_have_no_space() {
+        // FoldedWords::phrase_words and the renderings index rely on it
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_alphanumeric() {
+                buf.clear();
+                fold_char_into(c, &mut buf);
+                assert!(!buf.contains(' '), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_sets_hold_their_lists() {
+        for (set, list) in [
+            (&*NAME_STOP_SET, NAME_STOP_WORDS),
+            (&*SPANISH_FUNCTION_SET, SPANISH_FUNCTION_WORDS),
+            (&*ENGLISH_FUNCTION_SET, ENGLISH_FUNCTION_WORDS),
+        ] {
+            for w in list {
+                assert!(set.contains(w), "{w}");
+                assert!(!set.contains(&format!("{w}x")), "{w}");
+                assert!(!set.contains(&w[1..]) || list.contains(&&w[1..]), "{w}");
+            }
+            assert!(!set.contains(""));
+            assert!(!set.contains("internationalisation"));
+        }
+        assert_eq!(
+            BUILTIN_BY_FIRST_WORD.values().map(Vec::len).sum::<usize>(),
+            BUILTIN_RENDERINGS.len()
+        );
     }
 }
