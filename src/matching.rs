@@ -184,24 +184,59 @@ fn fold_char(c: char) -> Option<&'static str> {
     }
 }
 
-/// An ASCII text with every whitespace run (as `char::is_whitespace`:
-/// space, tab, line feed, vertical tab, form feed, carriage return) made one
-/// space, and trimmed.
+/// ASCII whitespace, as `char::is_whitespace` has it: space, tab, line
+/// feed, vertical tab, form feed, carriage return.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// An ASCII text with every whitespace run made one space, and trimmed.
 fn collapse_ascii_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for b in text.bytes() {
-        if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
-            pending_space = !out.is_empty();
-        } else {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(char::from(b));
-        }
-    }
+    push_ascii_collapsed(&mut out, text, &mut false);
     out
+}
+
+/// Appends the ASCII `text` to `out` with whitespace runs made one space;
+/// `pending_space` carries a run across calls (no space is put first).
+fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_ascii_space(bytes[i]) {
+            *pending_space = !out.is_empty();
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !is_ascii_space(bytes[i]) {
+            i += 1;
+        }
+        if *pending_space {
+            out.push(' ');
+            *pending_space = false;
+        }
+        out.push_str(&text[start..i]);
+    }
+}
+
+/// Whether `text` passes the NFC quick check. ASCII characters are NFC and
+/// of combining class 0, so only the runs of other characters are looked
+/// at, each on its own.
+fn is_nfc_quick_runs(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(start) = rest.bytes().position(|b| !b.is_ascii()) {
+        let tail = &rest[start..];
+        let end = tail
+            .bytes()
+            .position(|b| b.is_ascii())
+            .unwrap_or(tail.len());
+        if is_nfc_quick(tail[..end].chars()) != IsNormalized::Yes {
+            return false;
+        }
+        rest = &tail[end..];
+    }
+    true
 }
 
 /// Pushes `c` with invisibles deleted and variants folded.
@@ -233,31 +268,41 @@ pub fn normalize(text: &str) -> String {
         // record and article).
         return collapse_ascii_whitespace(text);
     }
-    // One pass: fold, delete invisibles and collapse whitespace. When the
-    // result is already NFC (nearly every real text: precomposed accents),
-    // that is the answer; whitespace is a starter that composes with
-    // nothing, so collapsing it before the check changes no composition.
+    // One pass: fold, delete invisibles and collapse whitespace, ASCII a
+    // run at a time. When the result is already NFC (nearly every real
+    // text: precomposed accents), that is the answer; whitespace is a
+    // starter that composes with nothing, so collapsing it before the check
+    // changes no composition.
     let mut out = String::with_capacity(text.len() + 8);
     let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Both cuts fall on character boundaries: at an ASCII byte or at
+        // the first byte of a multi-byte character.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        push_ascii_collapsed(&mut out, &rest[..ascii], &mut pending_space);
+        let tail = &rest[ascii..];
+        let other = tail
+            .bytes()
+            .position(|b| b.is_ascii())
+            .unwrap_or(tail.len());
+        for c in tail[..other].chars() {
+            if c.is_whitespace() {
+                pending_space = !out.is_empty();
+            } else if !is_invisible(c) {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                push_folded(&mut out, c);
+            }
         }
-        if !c.is_ascii() && is_invisible(c) {
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            push_folded(&mut out, c);
-        }
+        rest = &tail[other..];
     }
-    if is_nfc_quick(out.chars()) == IsNormalized::Yes {
+    if is_nfc_quick_runs(&out) {
         return out;
     }
     normalize_composing(text)
@@ -1850,6 +1895,7 @@ mod tests {
             Just("e\u{301}"),
             Just("\u{301}"),
             Just("\u{308}"),
+            Just("\u{316}"),
             Just("n"),
             Just("I"),
             Just("İ"),
