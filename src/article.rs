@@ -635,7 +635,8 @@ fn curly_kind(c: char) -> Option<MarkKind> {
     }
 }
 
-fn parser_options() -> Options {
+/// The pulldown-cmark options extraction parses with.
+pub fn parser_options() -> Options {
     Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -730,6 +731,14 @@ fn is_raw(piece: &Piece, c: char, text: &str) -> bool {
 /// name, up to the next `>`) and a link tail whose title or destination is
 /// broken (`[text](url "a "b"")`: from `](`'s `(` to the next `)`).
 fn drop_malformed_markup(pieces: &mut Vec<Piece>, text: &str) {
+    // Only a raw `<` or `(` starts something to drop; most blocks have
+    // neither, and the tables below cost more than the rest of extraction.
+    if !pieces
+        .iter()
+        .any(|p| is_raw(p, '<', text) || is_raw(p, '(', text))
+    {
+        return;
+    }
     let mut keep = vec![true; pieces.len()];
     // Index of the next raw `>` / `)` at or after each index.
     let mut next_gt = vec![None; pieces.len() + 1];
