@@ -985,6 +985,10 @@ impl<'a> Scanner<'a> {
         }
 
         for (i, piece) in block.pieces.iter().enumerate().skip(start) {
+            // Outside a quotation only quote marks do anything.
+            if active.is_none() && !matches!(piece.kind, PieceKind::Mark(_)) {
+                continue;
+            }
             let stack: &[Level] = active.as_ref().map_or(&[], |a| &a.stack);
             match self.classify(piece, stack, &mut straight_open) {
                 Action::Open(level) => match active.as_mut() {
