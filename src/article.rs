@@ -562,6 +562,8 @@ impl Collector {
 
     fn push_text(&mut self, text: &str, source: &str, range: Range<usize>) {
         let raw = source.get(range.clone()).unwrap_or("");
+        // At most one piece per byte: grow once, not by doubling.
+        self.current.reserve(text.len());
         if raw == text {
             for (i, c) in text.char_indices() {
                 if c == PLACEHOLDER {
