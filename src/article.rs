@@ -987,8 +987,12 @@ impl<'a> Scanner<'a> {
         }
 
         for (i, piece) in block.pieces.iter().enumerate().skip(start) {
-            // Outside a quotation only quote marks do anything.
-            if active.is_none() && !matches!(piece.kind, PieceKind::Mark(_)) {
+            // Anything but a quote mark is literal text: kept inside a
+            // quotation, nothing outside.
+            if !matches!(piece.kind, PieceKind::Mark(_)) {
+                if let Some(open) = active.as_mut() {
+                    open.text.push(piece.visible);
+                }
                 continue;
             }
             let stack: &[Level] = active.as_ref().map_or(&[], |a| &a.stack);
