@@ -7,14 +7,22 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::char::is_combining_mark;
 
 use super::{
-    ABBREVIATIONS, BUILTIN_RENDERINGS, Check, ENGLISH_FUNCTION_WORDS, Hit,
-    LENGTH_MIN_ORIGINAL_CHARS, LintOptions, NAME_CONNECTORS, NAME_STOP_WORDS,
-    SPANISH_FUNCTION_WORDS, UNTRANSLATED_MIN_SPANISH_WORDS,
+    ABBREVIATIONS, BUILTIN_RENDERINGS, Check, ENGLISH_FUNCTION_WORDS, Hit, LintOptions,
+    NAME_CONNECTORS, NAME_STOP_WORDS, SPANISH_FUNCTION_WORDS, UNTRANSLATED_MIN_SPANISH_WORDS,
 };
 use crate::render::{is_bidi_control, is_zero_width};
+
+// What the fast version did not change is shared, not copied: the oracle
+// differs from `super` exactly where the checks were rewritten.
+use super::{
+    Lang, NameWord, check_length, check_spacing, common_prefix_len, fold, fold_char_into, fold_cow,
+    folded_phrase, has_lowercase_word, hit, implied_number, is_article_one, is_capitalised,
+    is_digit_group_sep, is_vague_plural, level, mixed_script_word, phrase_words, script_of,
+    sentence_initial,
+};
 ///
 /// `original` is Spanish when `translation` is `Some` (English). When
 /// `translation` is `None` the quote is an English original and only
@@ -47,51 +55,6 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
 // ---------------------------------------------------------------------------
 // shared text helpers
 
-/// Accent-folds and lowercases: canonical decomposition, combining marks
-/// removed, then lowercase (so "México" → "mexico", "Señoría" → "senoria").
-fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        fold_char_into(c, &mut out);
-    }
-    out
-}
-
-/// [`fold`], borrowing when folding would change nothing (lowercase ASCII,
-/// most words): `check` lints every record, and a `String` per word was a
-/// quarter of its time.
-fn fold_cow(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        Cow::Owned(fold(s))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-fn fold_char_into(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    decompose_canonical(c, |d| {
-        if !is_combining_mark(d) {
-            out.extend(d.to_lowercase());
-        }
-    });
-}
-
-/// Hit messages are one line with every invisible character made visible,
-/// like all text verbatim shows (`render::sanitize_inline`).
-fn hit(hits: &mut Vec<Hit>, check: Check, message: String) {
-    hits.push(Hit {
-        check,
-        message: crate::render::sanitize_inline(&message),
-    });
-}
-
 /// Maximal runs of alphanumeric characters, as byte ranges of `s`.
 fn word_spans(s: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
@@ -109,58 +72,8 @@ fn word_spans(s: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// The words of `s` (maximal alphanumeric runs), each folded, after one
-/// leading space and each followed by one space (" el presidente dijo "),
-/// so that a phrase is found with `contains`. One allocation for the text.
-fn folded_phrase(s: &str) -> String {
-    let mut p = String::with_capacity(s.len() + 2);
-    p.push(' ');
-    let mut in_word = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            fold_char_into(c, &mut p);
-            in_word = true;
-        } else if in_word {
-            p.push(' ');
-            in_word = false;
-        }
-    }
-    if in_word {
-        p.push(' ');
-    }
-    p
-}
-
-/// The folded words of a [`folded_phrase`].
-fn phrase_words(phrase: &str) -> impl Iterator<Item = &str> {
-    let inner = phrase
-        .strip_prefix(' ')
-        .and_then(|p| p.strip_suffix(' '))
-        .unwrap_or("");
-    inner.split(' ').filter(move |_| !inner.is_empty())
-}
-
-/// Whether some word of `s` starts with a lowercase letter.
-fn has_lowercase_word(s: &str) -> bool {
-    let mut prev_alnum = false;
-    for c in s.chars() {
-        let alnum = c.is_alphanumeric();
-        if alnum && !prev_alnum && c.is_lowercase() {
-            return true;
-        }
-        prev_alnum = alnum;
-    }
-    false
-}
-
 // ---------------------------------------------------------------------------
 // numbers
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Lang {
-    Es,
-    En,
-}
 
 #[derive(Debug)]
 enum NTok<'a> {
@@ -188,10 +101,6 @@ struct NumMention {
     /// A plain 4-digit year 1000..=2100 (not reported when only the
     /// translation has it).
     year: bool,
-}
-
-fn is_digit_group_sep(c: char) -> bool {
-    matches!(c, '.' | ',' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
 }
 
 fn num_tokens(s: &str) -> Vec<NTok<'_>> {
@@ -381,33 +290,6 @@ pub(super) fn roman_value(s: &str) -> Option<u32> {
     (enc == s).then_some(total)
 }
 
-/// Words that imply a number without being one ("twice", "both",
-/// "quinquenal"): soft mentions.
-fn implied_number(w: &str, lang: Lang) -> Option<f64> {
-    let v = match lang {
-        Lang::Es => match w {
-            "ambos" | "ambas" | "sendos" | "sendas" | "doble" | "par" | "pareja" | "bienal"
-            | "bienio" => 2.0,
-            "triple" | "trienal" | "trienio" => 3.0,
-            "quinquenal" | "quinquenio" | "lustro" => 5.0,
-            "semestre" | "semestral" => 6.0,
-            "septenio" => 7.0,
-            "decenio" | "decada" => 10.0,
-            "docena" => 12.0,
-            _ => return None,
-        },
-        Lang::En => match w {
-            "once" => 1.0,
-            "both" | "twice" | "double" | "pair" | "couple" | "biennial" => 2.0,
-            "thrice" | "triple" | "treble" => 3.0,
-            "decade" => 10.0,
-            "dozen" => 12.0,
-            _ => return None,
-        },
-    };
-    Some(v)
-}
-
 pub(super) fn value_key(v: f64) -> String {
     if v.is_finite() && v.abs() < 1e15 {
         let r = (v * 1000.0).round() / 1000.0;
@@ -590,53 +472,6 @@ fn word_kind(w: &str, lang: Lang) -> Option<WordKind> {
         },
     };
     Some(v)
-}
-
-/// Plural magnitude words that are vague when not preceded by a number
-/// ("millones de personas", "thousands of jobs"): soft mentions.
-fn is_vague_plural(w: &str, lang: Lang) -> bool {
-    match lang {
-        Lang::Es => matches!(
-            w,
-            "miles"
-                | "millares"
-                | "cientos"
-                | "centenares"
-                | "decenas"
-                | "docenas"
-                | "millones"
-                | "millardos"
-                | "billones"
-        ),
-        Lang::En => matches!(
-            w,
-            "hundreds"
-                | "thousands"
-                | "millions"
-                | "billions"
-                | "trillions"
-                | "dozens"
-                | "tens"
-                | "scores"
-        ),
-    }
-}
-
-fn is_article_one(w: &str, lang: Lang) -> bool {
-    match lang {
-        Lang::Es => matches!(w, "un" | "una" | "uno"),
-        Lang::En => w == "one",
-    }
-}
-
-fn level(v: f64) -> u8 {
-    if v >= 100.0 {
-        3
-    } else if v >= 10.0 {
-        2
-    } else {
-        1
-    }
 }
 
 fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
@@ -905,75 +740,6 @@ fn check_numbers(original: &str, translation: &str, hits: &mut Vec<Hit>) {
 // ---------------------------------------------------------------------------
 // names
 
-struct NameWord<'a> {
-    /// Byte range in the original.
-    start: usize,
-    end: usize,
-    text: &'a str,
-    folded: &'a str,
-}
-
-fn is_capitalised(w: &str) -> bool {
-    let mut cs = w.chars();
-    match cs.next() {
-        Some(c) => c.is_uppercase() && cs.next().is_some(),
-        None => false,
-    }
-}
-
-fn sentence_initial(text: &str, words: &[NameWord], idx: usize) -> bool {
-    let Some(w) = words.get(idx) else {
-        return false;
-    };
-    // `i` is the byte offset just past `c`
-    let mut i = w.start;
-    for c in text[..w.start].chars().rev() {
-        if c.is_whitespace()
-            || matches!(
-                c,
-                '"' | '\''
-                    | '«'
-                    | '“'
-                    | '‘'
-                    | '('
-                    | '['
-                    | '¿'
-                    | '¡'
-                    | '-'
-                    | '—'
-                    | '–'
-                    | '*'
-                    | '>'
-                    | '•'
-            )
-        {
-            if c == '\n' {
-                return true;
-            }
-            i -= c.len_utf8();
-            continue;
-        }
-        if matches!(c, '.' | '!' | '?' | ':' | ';' | '…') {
-            if c == '.' {
-                // previous word an abbreviation ("Sr. Berend")?
-                if let Some(prev) = words[..idx].iter().rev().find(|p| p.end < i)
-                    && prev.end == i - 1
-                    && ABBREVIATIONS.contains(&prev.folded)
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-    true
-}
-
-fn common_prefix_len(a: &str, b: &str) -> usize {
-    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
-}
-
 /// `w` (folded name word) matches some translation word: equal, or a shared
 /// prefix of ≥ 4 chars covering ≥ 50% of the shorter word (Italia/Italy,
 /// Británico/British).
@@ -1216,25 +982,6 @@ fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Ve
 // ---------------------------------------------------------------------------
 // length
 
-fn check_length(original: &str, translation: &str, opts: &LintOptions, hits: &mut Vec<Hit>) {
-    let o = original.trim().chars().count();
-    if o < LENGTH_MIN_ORIGINAL_CHARS {
-        return;
-    }
-    let t = translation.trim().chars().count();
-    let ratio = t as f64 / o as f64;
-    let (lo, hi) = opts.length_band;
-    if ratio < lo || ratio > hi {
-        hit(
-            hits,
-            Check::Length,
-            format!(
-                "translation/original length ratio {ratio:.2} ({t}/{o} chars) is outside {lo}..={hi}"
-            ),
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------
 // punctuation
 
@@ -1279,30 +1026,6 @@ fn imbalance(s: &str) -> Option<String> {
     None
 }
 
-fn check_spacing(label: &str, s: &str, hits: &mut Vec<Hit>) {
-    if s.starts_with(char::is_whitespace) {
-        hit(
-            hits,
-            Check::Punctuation,
-            format!("{label} has leading whitespace"),
-        );
-    }
-    if s.ends_with(char::is_whitespace) {
-        hit(
-            hits,
-            Check::Punctuation,
-            format!("{label} has trailing whitespace"),
-        );
-    }
-    if s.trim().contains("  ") {
-        hit(
-            hits,
-            Check::Punctuation,
-            format!("{label} has doubled spaces"),
-        );
-    }
-}
-
 fn check_punctuation(original: &str, translation: &str, hits: &mut Vec<Hit>) {
     if (original.contains('?') || original.contains('¿')) && !translation.contains('?') {
         hit(
@@ -1343,39 +1066,6 @@ fn check_punctuation_single(label: &str, s: &str, hits: &mut Vec<Hit>) {
 
 // ---------------------------------------------------------------------------
 // suspicious text
-
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Script {
-    Latin,
-    Greek,
-    Cyrillic,
-}
-
-fn script_of(c: char) -> Option<Script> {
-    match c {
-        'A'..='Z' | 'a'..='z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
-            if c == '×' || c == '÷' {
-                None
-            } else {
-                Some(Script::Latin)
-            }
-        }
-        '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Some(Script::Greek),
-        '\u{0400}'..='\u{052F}'
-        | '\u{1C80}'..='\u{1C8F}'
-        | '\u{2DE0}'..='\u{2DFF}'
-        | '\u{A640}'..='\u{A69F}' => Some(Script::Cyrillic),
-        _ => None,
-    }
-}
-
-fn script_name(s: Script) -> &'static str {
-    match s {
-        Script::Latin => "Latin",
-        Script::Greek => "Greek",
-        Script::Cyrillic => "Cyrillic",
-    }
-}
 
 fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
     // ASCII text has no bidi, zero-width or non-Latin letters: only C0
@@ -1432,44 +1122,5 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
             start = Some(i);
             scripts_seen = script_of(c).map_or(0, |sc| 1 << sc as u8);
         }
-    }
-}
-
-/// Reports one word with letters of two or more scripts, once per shown form.
-fn mixed_script_word(label: &str, word: &str, seen: &mut BTreeSet<String>, hits: &mut Vec<Hit>) {
-    let word: Vec<char> = word.chars().collect();
-    let scripts: BTreeSet<Script> = word.iter().filter_map(|&c| script_of(c)).collect();
-    if scripts.len() < 2 {
-        return;
-    }
-    // the majority script is "expected"; escape the others
-    let mut counts: BTreeMap<Script, usize> = BTreeMap::new();
-    for c in &word {
-        if let Some(sc) = script_of(*c) {
-            *counts.entry(sc).or_insert(0) += 1;
-        }
-    }
-    let major = counts
-        .iter()
-        .max_by_key(|(sc, n)| (**n, std::cmp::Reverse(**sc)))
-        .map(|(sc, _)| *sc)
-        .unwrap_or(Script::Latin);
-    let shown: String = word
-        .iter()
-        .map(|&c| match script_of(c) {
-            Some(sc) if sc != major => format!("\\u{{{:04X}}}", c as u32),
-            _ => c.to_string(),
-        })
-        .collect();
-    if seen.insert(shown.clone()) {
-        let names: Vec<&str> = scripts.iter().map(|s| script_name(*s)).collect();
-        hit(
-            hits,
-            Check::SuspiciousText,
-            format!(
-                "{label} has mixed-script word \"{shown}\" ({})",
-                names.join(" + ")
-            ),
-        );
     }
 }
