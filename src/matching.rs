@@ -895,7 +895,7 @@ fn sides<'a>(c: &Candidate<'a>) -> impl Iterator<Item = (Side, &'a str)> {
 ///     == Match::Exact { index: 0, side: Side::Translation }
 /// ```
 pub fn match_quotation(quotation: &str, candidates: &[Candidate<'_>]) -> Match {
-    match_quotation_cached(quotation, candidates, &mut NormCache::default())
+    match_normalized(&normalize(quotation), candidates, &mut NormCache::default())
 }
 
 /// Normalised record texts, computed at most once each and kept across the
@@ -927,19 +927,10 @@ fn slot(index: usize, side: Side) -> usize {
     2 * index + usize::from(side == Side::Original)
 }
 
-/// [`match_quotation`] with the candidates' normalised texts kept in
-/// `cache` between calls, so an article's records are normalised once, not
-/// once per quotation.
-pub fn match_quotation_cached(
-    quotation: &str,
-    candidates: &[Candidate<'_>],
-    cache: &mut NormCache,
-) -> Match {
-    match_normalized(&normalize(quotation), candidates, cache)
-}
-
-/// [`match_quotation_cached`] for a quotation already passed through
-/// [`normalize`].
+/// [`match_quotation`] for a quotation already passed through
+/// [`normalize`], with the candidates' normalised texts kept in `cache`
+/// between calls, so an article's records are normalised once, not once
+/// per quotation.
 pub fn match_normalized(norm: &str, candidates: &[Candidate<'_>], cache: &mut NormCache) -> Match {
     let q = Quotation::parse(norm);
     if q.total == 0 {
