@@ -548,10 +548,8 @@ fn disclosure_finding(
     file: &str,
     findings: &mut Vec<Finding>,
 ) {
-    let Ok(re) = policy.disclosure_regex() else {
-        return;
-    };
-    if !re.is_match(&extracted.prose) {
+    // An invalid pattern is refused when the policy is read.
+    if policy.disclosure_in(&extracted.prose) == Ok(false) {
         findings.push(Finding {
             code: "missing-disclosure",
             severity: Severity::Error,
