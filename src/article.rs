@@ -181,16 +181,17 @@ pub fn extract(source: &str) -> ExtractedArticle {
         })
         .collect();
 
-    let mut prose = String::new();
+    let mut prose = String::with_capacity(text.len());
     for block in &blocks {
-        let visible = block.prose();
-        if visible.trim().is_empty() {
+        // Straight into the article's prose: no string per block.
+        let chars = block.prose();
+        if chars.clone().all(char::is_whitespace) {
             continue;
         }
         if !prose.is_empty() {
             prose.push_str("\n\n");
         }
-        prose.push_str(&visible);
+        prose.extend(chars);
     }
 
     ExtractedArticle {
@@ -508,13 +509,12 @@ impl Block {
         self.pieces.iter().map(|p| p.visible).collect()
     }
 
-    /// The block's visible text without inline code (prose).
-    fn prose(&self) -> String {
+    /// The block's visible characters without inline code (prose).
+    fn prose(&self) -> impl Iterator<Item = char> + Clone + '_ {
         self.pieces
             .iter()
             .filter(|p| p.kind != PieceKind::Code)
             .map(|p| p.visible)
-            .collect()
     }
 }
 
