@@ -335,7 +335,7 @@ pub fn check_loaded(
                 cache.get(i, Side::Original).unwrap_or_default(),
                 cache.get(i, Side::Translation),
             );
-            crate::signing::under_policy(policy, &r.to_string(), q).state_of_digest(
+            crate::signing::under_policy(policy, r, q).state_of_digest(
                 &digest,
                 &rules,
                 latest.and_then(|p| p.digest_of(&r.id)),

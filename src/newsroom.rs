@@ -75,8 +75,7 @@ impl Newsroom {
     /// The state of a quote, given its article's latest publication.
     pub fn state_of(&self, r: &QuoteRef, quote: &Quote, latest: Option<&Publication>) -> State {
         let published = latest.and_then(|p| p.digest_of(&r.id));
-        crate::signing::under_policy(&self.policy, &r.to_string(), quote)
-            .state(&self.policy.rules(), published)
+        crate::signing::under_policy(&self.policy, r, quote).state(&self.policy.rules(), published)
     }
 
     /// The latest publication of an article; an unreadable one is an error.

@@ -675,7 +675,7 @@ pub fn counted_reviews(quote_name: &str, quote: &Quote, allowed: &AllowedSigners
 /// valid signature by an allowed signer count ([`counted_reviews`]).
 pub fn under_policy<'q>(
     policy: &crate::policy::Policy,
-    quote_name: &str,
+    quote_ref: &crate::store::QuoteRef,
     quote: &'q Quote,
 ) -> std::borrow::Cow<'q, Quote> {
     if !policy.require_signed_reviews {
@@ -683,7 +683,7 @@ pub fn under_policy<'q>(
     }
     let none = AllowedSigners::default();
     let allowed = policy.signers.as_ref().unwrap_or(&none);
-    std::borrow::Cow::Owned(counted_reviews(quote_name, quote, allowed))
+    std::borrow::Cow::Owned(counted_reviews(&quote_ref.to_string(), quote, allowed))
 }
 
 #[cfg(test)]

@@ -210,7 +210,7 @@ fn verdict(
         ui.state(state)
     ));
     if verdict == Verdict::Approved && !state.is_approved() {
-        let have = crate::signing::under_policy(&newsroom.policy, &r.to_string(), &quote)
+        let have = crate::signing::under_policy(&newsroom.policy, &r, &quote)
             .valid_approvers(&newsroom.policy.rules())
             .len();
         ui.status(format!(
