@@ -1805,59 +1805,82 @@ impl FoldedWords<'_> {
 
 /// The [`folded_phrase`] of `text`, built in `buf`, and its words.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
-    // built as bytes: most characters are ASCII, one byte each
-    let mut out = std::mem::take(buf).into_bytes();
-    out.clear();
-    out.reserve(text.len() + 2);
-    out.push(b' ');
-    // (start, end) in `text`, (start, end) in `out`
-    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(text.len() / 4);
-    let mut start = None;
-    let mut folded = String::new();
+    buf.clear();
+    buf.reserve(text.len() + 2);
+    buf.push(' ');
+    // the folds are filled in from the phrase once it is built
+    let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
+    // each word's fold: a byte range of the phrase
+    let mut folds: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 5 + 1);
+    let mut fold_start = 0;
     let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (char::from(b), 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or_default();
-            (c, c.len_utf8())
-        };
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                // a run of ASCII letters and digits at once
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(bytes.len() - i);
+                if start.is_none() {
+                    start = Some(i);
+                    fold_start = buf.len();
+                }
+                let from = buf.len();
+                buf.push_str(&text[i..i + run]);
+                buf[from..].make_ascii_lowercase();
+                i += run;
+                continue;
+            }
+            if let Some(a) = start.take() {
+                words.push(NameWord {
+                    start: a,
+                    end: i,
+                    text: &text[a..i],
+                    folded: "",
+                });
+                folds.push((fold_start, buf.len()));
+                buf.push(' ');
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or_default();
         if c.is_alphanumeric() {
             if start.is_none() {
-                start = Some((i, out.len()));
+                start = Some(i);
+                fold_start = buf.len();
             }
-            if b < 0x80 {
-                out.push(b.to_ascii_lowercase());
-            } else {
-                folded.clear();
-                fold_char_into(c, &mut folded);
-                out.extend_from_slice(folded.as_bytes());
-            }
-        } else if let Some((a, fa)) = start.take() {
-            spans.push((a, i, fa, out.len()));
-            out.push(b' ');
+            fold_char_into(c, buf);
+        } else if let Some(a) = start.take() {
+            words.push(NameWord {
+                start: a,
+                end: i,
+                text: &text[a..i],
+                folded: "",
+            });
+            folds.push((fold_start, buf.len()));
+            buf.push(' ');
         }
-        i += len;
+        i += c.len_utf8();
     }
-    if let Some((a, fa)) = start {
-        spans.push((a, text.len(), fa, out.len()));
-        out.push(b' ');
-    }
-    // ASCII bytes and whole UTF-8 encodings of chars only
-    *buf = String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let phrase: &'a str = buf;
-    let words = spans
-        .iter()
-        .map(|&(a, b, fa, fb)| NameWord {
+    if let Some(a) = start {
+        words.push(NameWord {
             start: a,
-            end: b,
-            text: &text[a..b],
-            folded: &phrase[fa..fb],
-        })
-        .collect();
+            end: text.len(),
+            text: &text[a..],
+            folded: "",
+        });
+        folds.push((fold_start, buf.len()));
+        buf.push(' ');
+    }
+    let phrase: &'a str = buf;
+    for (w, &(fa, fb)) in words.iter_mut().zip(&folds) {
+        w.folded = &phrase[fa..fb];
+    }
     FoldedWords { phrase, words }
 }
 
