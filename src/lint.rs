@@ -2272,19 +2272,40 @@ fn check_length(original: &str, translation: &str, opts: &LintOptions, hits: &mu
 // ---------------------------------------------------------------------------
 // punctuation
 
+/// The bytes [`imbalance`] looks at: brackets, '"', and the first bytes of
+/// «» (0xC2) and “”‘’ (0xE2).
+const IMBALANCE_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let set = [b'(', b'[', b'{', b')', b']', b'}', b'"', 0xC2, 0xE2];
+    let mut k = 0;
+    while k < set.len() {
+        t[set[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Returns a description of the first imbalance, if any.
 fn imbalance(s: &str) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut straight_double = 0usize;
     let mut single_open = 0usize;
     let bytes = s.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    // the next byte looked at: never a UTF-8 continuation byte, so `i` is a
+    // char boundary
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|&b| IMBALANCE_BYTES[usize::from(b)])
+    {
+        i += skip;
+        let b = bytes[i];
+        i += 1;
         // every character looked at is ASCII or starts with 0xC2 («») or
         // 0xE2 (“”‘’)
         let c = match b {
-            b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'"' => char::from(b),
-            0xC2 | 0xE2 => s[i..].chars().next().unwrap_or_default(),
-            _ => continue,
+            0xC2 | 0xE2 => s[i - 1..].chars().next().unwrap_or_default(),
+            _ => char::from(b),
         };
         match c {
             '(' | '[' | '{' | '«' | '“' => stack.push(c),
@@ -2419,24 +2440,40 @@ fn script_name(s: Script) -> &'static str {
     }
 }
 
-fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
-    // ASCII text has no bidi, zero-width or non-Latin letters: only C0
-    // controls (and DEL) can be suspicious in it
-    if s.is_ascii()
-        && !s
-            .bytes()
-            .any(|b| (b.is_ascii_control()) && b != b'\n' && b != b'\t')
-    {
-        return;
+/// The bytes [`check_suspicious`] looks at first: C0 controls but '\n' and
+/// '\t', DEL, and the first bytes of non-ASCII chars but 0xC3..=0xC9
+/// (U+00C0..U+027F: Latin letters, × and ÷, IPA letters; no control,
+/// bidi, zero-width, Greek or Cyrillic char).
+const SUSPICIOUS_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b < 0x20 && b != 0x0A && b != 0x09)
+            || b == 0x7F
+            || (b >= 0xC0 && !(b >= 0xC3 && b <= 0xC9));
+        b += 1;
     }
+    t
+};
+
+fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
     // (char, times) in char order; a Greek or Cyrillic letter seen?
     let mut found: Vec<(char, usize)> = Vec::new();
     let mut non_latin = false;
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    // the next byte looked at: an ASCII byte or a char's first byte, so `i`
+    // is a char boundary; the chars skipped can not be suspicious
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|&b| SUSPICIOUS_BYTES[usize::from(b)])
+    {
+        i += skip;
+        let c = char_at(s, i).unwrap_or_default();
+        i += c.len_utf8();
         if c.is_ascii() {
-            if c.is_ascii_control() && c != '\n' && c != '\t' {
-                count_char(&mut found, c);
-            }
+            // a C0 control but '\n' or '\t', or DEL
+            count_char(&mut found, c);
             continue;
         }
         if is_bidi_control(c) || is_zero_width(c) || c.is_control() {
