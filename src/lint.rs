@@ -1803,47 +1803,56 @@ impl FoldedWords<'_> {
     }
 }
 
+/// For each byte: its ASCII lowercase when it is an ASCII letter or digit,
+/// else 0.
+const ASCII_ALNUM_LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 /// The [`folded_phrase`] of `text`, built in `buf`, and its words.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
-    buf.clear();
-    buf.reserve(text.len() + 2);
-    buf.push(' ');
+    // built as bytes: most characters are ASCII, one byte each
+    let mut out = std::mem::take(buf).into_bytes();
+    out.clear();
+    out.reserve(text.len() + 2);
+    out.push(b' ');
     // the folds are filled in from the phrase once it is built
     let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
     // each word's fold: a byte range of the phrase
     let mut folds: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 5 + 1);
     let mut fold_start = 0;
+    let mut folded = String::new();
     let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                // a run of ASCII letters and digits at once
-                let run = bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .unwrap_or(bytes.len() - i);
+            let lower = ASCII_ALNUM_LOWER[usize::from(b)];
+            if lower != 0 {
                 if start.is_none() {
                     start = Some(i);
-                    fold_start = buf.len();
+                    fold_start = out.len();
                 }
-                let from = buf.len();
-                buf.push_str(&text[i..i + run]);
-                buf[from..].make_ascii_lowercase();
-                i += run;
-                continue;
-            }
-            if let Some(a) = start.take() {
+                out.push(lower);
+            } else if let Some(a) = start.take() {
                 words.push(NameWord {
                     start: a,
                     end: i,
                     text: &text[a..i],
                     folded: "",
                 });
-                folds.push((fold_start, buf.len()));
-                buf.push(' ');
+                folds.push((fold_start, out.len()));
+                out.push(b' ');
             }
             i += 1;
             continue;
@@ -1852,9 +1861,11 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
         if c.is_alphanumeric() {
             if start.is_none() {
                 start = Some(i);
-                fold_start = buf.len();
+                fold_start = out.len();
             }
-            fold_char_into(c, buf);
+            folded.clear();
+            fold_char_into(c, &mut folded);
+            out.extend_from_slice(folded.as_bytes());
         } else if let Some(a) = start.take() {
             words.push(NameWord {
                 start: a,
@@ -1862,8 +1873,8 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
                 text: &text[a..i],
                 folded: "",
             });
-            folds.push((fold_start, buf.len()));
-            buf.push(' ');
+            folds.push((fold_start, out.len()));
+            out.push(b' ');
         }
         i += c.len_utf8();
     }
@@ -1874,9 +1885,12 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
             text: &text[a..],
             folded: "",
         });
-        folds.push((fold_start, buf.len()));
-        buf.push(' ');
+        folds.push((fold_start, out.len()));
+        out.push(b' ');
     }
+    // ASCII bytes and whole UTF-8 encodings of chars only
+    *buf = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let phrase: &'a str = buf;
     for (w, &(fa, fb)) in words.iter_mut().zip(&folds) {
         w.folded = &phrase[fa..fb];
