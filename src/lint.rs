@@ -181,9 +181,22 @@ fn fold_cow(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The fold of U+00C0..=U+00FF ("À".."ÿ") when it is one ASCII letter (an
+/// accented letter), else 0 (Æ Ð × Ø Þ ß æ ð ÷ ø þ: folded the long way).
+const LATIN1_FOLD: [u8; 64] =
+    *b"aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+
 fn fold_char_into(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
+        return;
+    }
+    // accented Latin-1 letters, most of the non-ASCII in Spanish text,
+    // without decomposing them
+    if let Some(&l) = LATIN1_FOLD.get((c as usize).wrapping_sub(0xC0))
+        && l != 0
+    {
+        out.push(char::from(l));
         return;
     }
     decompose_canonical(c, |d| {
@@ -2595,6 +2608,30 @@ mod reference;
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn latin1_fold_table_is_the_long_fold() {
+        for (k, &l) in LATIN1_FOLD.iter().enumerate() {
+            let c = char::from_u32(0xC0 + k as u32).unwrap();
+            let mut long = String::new();
+            decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    long.extend(d.to_lowercase());
+                }
+            });
+            if l != 0 {
+                assert_eq!(long, char::from(l).to_string(), "{c}");
+            } else {
+                assert!(
+                    !(long.len() == 1 && long.is_ascii()),
+                    "{c} could be in the table"
+                );
+            }
+            let mut fast = String::new();
+            fold_char_into(c, &mut fast);
+            assert_eq!(fast, long, "{c}");
+        }
+    }
 
     fn checks(original: &str, translation: Option<&str>) -> Vec<Hit> {
         lint_pair(original, translation, &LintOptions::default())
