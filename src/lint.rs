@@ -586,17 +586,29 @@ const NUMBER_VOCAB_LENS: [u16; 26] = {
     lens
 };
 
+/// Words by first letter (a..z) and length, each with its [`packed_lower`].
+type VocabIndex = [[Vec<(u128, &'static str)>; NUMBER_VOCAB_MAX_LEN + 1]; 26];
+
 /// [`NUMBER_VOCAB`] by first letter and length, so that most words are
-/// ruled out by one look-up.
-static NUMBER_VOCAB_INDEX: std::sync::LazyLock<
-    [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26],
-> = std::sync::LazyLock::new(|| {
-    let mut index: [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26] = Default::default();
+/// ruled out by one look-up; each word with its [`packed_lower`] form.
+static NUMBER_VOCAB_INDEX: std::sync::LazyLock<VocabIndex> = std::sync::LazyLock::new(|| {
+    let mut index: VocabIndex = Default::default();
     for w in NUMBER_VOCAB {
-        index[usize::from(w.as_bytes()[0] - b'a')][w.len()].push(w);
+        index[usize::from(w.as_bytes()[0] - b'a')][w.len()].push((packed_lower(w.as_bytes()), w));
     }
     index
 });
+
+/// The ASCII lowercase of `b` (at most 16 bytes) as one number, padded
+/// with zero bytes: two words of the same length have the same number
+/// exactly when they are equal ignoring ASCII case.
+fn packed_lower(b: &[u8]) -> u128 {
+    let mut k = [0u8; 16];
+    for (d, s) in k.iter_mut().zip(b) {
+        *d = s.to_ascii_lowercase();
+    }
+    u128::from_le_bytes(k)
+}
 
 /// The word of [`NUMBER_VOCAB`] equal to `w` ignoring ASCII case, else "".
 /// A word's fold is in the vocabulary exactly when it is: for ASCII `w`
@@ -612,11 +624,11 @@ fn number_vocab(w: &str) -> &'static str {
     {
         return "";
     }
+    let key = packed_lower(b);
     NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
         .iter()
-        .find(|v| w.eq_ignore_ascii_case(v))
-        .copied()
-        .unwrap_or("")
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, v)| v)
 }
 
 /// A [`NTok::Break`], one for several in a row: the tokens around a break
