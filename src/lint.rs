@@ -1862,13 +1862,23 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            let lower = ASCII_ALNUM_LOWER[usize::from(b)];
-            if lower != 0 {
+            if ASCII_ALNUM_LOWER[usize::from(b)] != 0 {
                 if start.is_none() {
                     start = Some(i);
                     fold_start = out.len();
                 }
-                out.push(lower);
+                // the run of ASCII letters and digits, at once
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| ASCII_ALNUM_LOWER[usize::from(b)] == 0)
+                    .unwrap_or(bytes.len() - i);
+                out.extend(
+                    bytes[i..i + run]
+                        .iter()
+                        .map(|&b| ASCII_ALNUM_LOWER[usize::from(b)]),
+                );
+                i += run;
+                continue;
             } else if let Some(a) = start.take() {
                 words.push(NameWord {
                     start: a,
