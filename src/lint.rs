@@ -1333,8 +1333,16 @@ fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut 
 }
 
 fn check_numbers(original: &str, translation: &str, buf: &mut String, hits: &mut Vec<Hit>) {
-    let mut orig = Numbers::default();
-    let mut tran = Numbers::default();
+    // about one token per word or run of punctuation: room for them all
+    // at once rather than growing by doubling
+    let mut orig = Numbers {
+        toks: Vec::with_capacity(original.len() / 3),
+        ..Numbers::default()
+    };
+    let mut tran = Numbers {
+        toks: Vec::with_capacity(translation.len() / 3),
+        ..Numbers::default()
+    };
     extract_numbers(original, Lang::Es, &mut orig, buf);
     extract_numbers(translation, Lang::En, &mut tran, buf);
     let mut reported: Vec<String> = Vec::new();
