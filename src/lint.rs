@@ -186,16 +186,21 @@ fn fold_cow(s: &str) -> Cow<'_, str> {
 const LATIN1_FOLD: [u8; 64] =
     *b"aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
 
-fn fold_char_into(c: char, out: &mut String) {
+/// The fold of `c` when it is one ASCII byte: ASCII (lowercased) and the
+/// accented Latin-1 letters, most of the non-ASCII in Spanish text.
+#[inline]
+fn quick_fold(c: char) -> Option<u8> {
     if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
+        return Some((c as u8).to_ascii_lowercase());
     }
-    // accented Latin-1 letters, most of the non-ASCII in Spanish text,
-    // without decomposing them
-    if let Some(&l) = LATIN1_FOLD.get((c as usize).wrapping_sub(0xC0))
-        && l != 0
-    {
+    match LATIN1_FOLD.get((c as usize).wrapping_sub(0xC0)) {
+        Some(&l) if l != 0 => Some(l),
+        _ => None,
+    }
+}
+
+fn fold_char_into(c: char, out: &mut String) {
+    if let Some(l) = quick_fold(c) {
         out.push(char::from(l));
         return;
     }
@@ -399,7 +404,10 @@ fn fold_into_at_most(s: &str, buf: &mut String, max: usize) -> bool {
         return true;
     }
     for c in s.chars() {
-        fold_char_into(c, buf);
+        match quick_fold(c) {
+            Some(l) => buf.push(char::from(l)),
+            None => fold_char_into(c, buf),
+        }
         if buf.len() > max {
             return false;
         }
