@@ -181,9 +181,27 @@ fn fold_cow(s: &str) -> Cow<'_, str> {
     }
 }
 
-fn fold_char_into(c: char, out: &mut String) {
+/// The fold of U+00C0..=U+00FF ("À".."ÿ") when it is one ASCII letter (an
+/// accented letter), else 0 (Æ Ð × Ø Þ ß æ ð ÷ ø þ: folded the long way).
+const LATIN1_FOLD: [u8; 64] =
+    *b"aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+
+/// The fold of `c` when it is one ASCII byte: ASCII (lowercased) and the
+/// accented Latin-1 letters, most of the non-ASCII in Spanish text.
+#[inline]
+fn quick_fold(c: char) -> Option<u8> {
     if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
+        return Some((c as u8).to_ascii_lowercase());
+    }
+    match LATIN1_FOLD.get((c as usize).wrapping_sub(0xC0)) {
+        Some(&l) if l != 0 => Some(l),
+        _ => None,
+    }
+}
+
+fn fold_char_into(c: char, out: &mut String) {
+    if let Some(l) = quick_fold(c) {
+        out.push(char::from(l));
         return;
     }
     decompose_canonical(c, |d| {
@@ -386,7 +404,10 @@ fn fold_into_at_most(s: &str, buf: &mut String, max: usize) -> bool {
         return true;
     }
     for c in s.chars() {
-        fold_char_into(c, buf);
+        match quick_fold(c) {
+            Some(l) => buf.push(char::from(l)),
+            None => fold_char_into(c, buf),
+        }
         if buf.len() > max {
             return false;
         }
@@ -573,17 +594,29 @@ const NUMBER_VOCAB_LENS: [u16; 26] = {
     lens
 };
 
+/// Words by first letter (a..z) and length, each with its [`packed_lower`].
+type VocabIndex = [[Vec<(u128, &'static str)>; NUMBER_VOCAB_MAX_LEN + 1]; 26];
+
 /// [`NUMBER_VOCAB`] by first letter and length, so that most words are
-/// ruled out by one look-up.
-static NUMBER_VOCAB_INDEX: std::sync::LazyLock<
-    [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26],
-> = std::sync::LazyLock::new(|| {
-    let mut index: [[Vec<&'static str>; NUMBER_VOCAB_MAX_LEN + 1]; 26] = Default::default();
+/// ruled out by one look-up; each word with its [`packed_lower`] form.
+static NUMBER_VOCAB_INDEX: std::sync::LazyLock<VocabIndex> = std::sync::LazyLock::new(|| {
+    let mut index: VocabIndex = Default::default();
     for w in NUMBER_VOCAB {
-        index[usize::from(w.as_bytes()[0] - b'a')][w.len()].push(w);
+        index[usize::from(w.as_bytes()[0] - b'a')][w.len()].push((packed_lower(w.as_bytes()), w));
     }
     index
 });
+
+/// The ASCII lowercase of `b` (at most 16 bytes) as one number, padded
+/// with zero bytes: two words of the same length have the same number
+/// exactly when they are equal ignoring ASCII case.
+fn packed_lower(b: &[u8]) -> u128 {
+    let mut k = [0u8; 16];
+    for (d, s) in k.iter_mut().zip(b) {
+        *d = s.to_ascii_lowercase();
+    }
+    u128::from_le_bytes(k)
+}
 
 /// The word of [`NUMBER_VOCAB`] equal to `w` ignoring ASCII case, else "".
 /// A word's fold is in the vocabulary exactly when it is: for ASCII `w`
@@ -599,11 +632,11 @@ fn number_vocab(w: &str) -> &'static str {
     {
         return "";
     }
+    let key = packed_lower(b);
     NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
         .iter()
-        .find(|v| w.eq_ignore_ascii_case(v))
-        .copied()
-        .unwrap_or("")
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, v)| v)
 }
 
 /// A [`NTok::Break`], one for several in a row: the tokens around a break
@@ -1308,8 +1341,16 @@ fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut 
 }
 
 fn check_numbers(original: &str, translation: &str, buf: &mut String, hits: &mut Vec<Hit>) {
-    let mut orig = Numbers::default();
-    let mut tran = Numbers::default();
+    // about one token per word or run of punctuation: room for them all
+    // at once rather than growing by doubling
+    let mut orig = Numbers {
+        toks: Vec::with_capacity(original.len() / 3),
+        ..Numbers::default()
+    };
+    let mut tran = Numbers {
+        toks: Vec::with_capacity(translation.len() / 3),
+        ..Numbers::default()
+    };
     extract_numbers(original, Lang::Es, &mut orig, buf);
     extract_numbers(translation, Lang::En, &mut tran, buf);
     let mut reported: Vec<String> = Vec::new();
@@ -1803,6 +1844,21 @@ impl FoldedWords<'_> {
     }
 }
 
+/// For each byte: its ASCII lowercase when it is an ASCII letter or digit,
+/// else 0.
+const ASCII_ALNUM_LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 /// The [`folded_phrase`] of `text`, built in `buf`, and its words.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
     // built as bytes: most characters are ASCII, one byte each
@@ -1810,54 +1866,86 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
     out.clear();
     out.reserve(text.len() + 2);
     out.push(b' ');
-    // (start, end) in `text`, (start, end) in `out`
-    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(text.len() / 4);
-    let mut start = None;
+    // the folds are filled in from the phrase once it is built
+    let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
+    // each word's fold: a byte range of the phrase
+    let mut folds: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 5 + 1);
+    let mut fold_start = 0;
     let mut folded = String::new();
     let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (char::from(b), 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or_default();
-            (c, c.len_utf8())
-        };
+        if b < 0x80 {
+            if ASCII_ALNUM_LOWER[usize::from(b)] != 0 {
+                if start.is_none() {
+                    start = Some(i);
+                    fold_start = out.len();
+                }
+                // the run of ASCII letters and digits, at once
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| ASCII_ALNUM_LOWER[usize::from(b)] == 0)
+                    .unwrap_or(bytes.len() - i);
+                out.extend(
+                    bytes[i..i + run]
+                        .iter()
+                        .map(|&b| ASCII_ALNUM_LOWER[usize::from(b)]),
+                );
+                i += run;
+                continue;
+            } else if let Some(a) = start.take() {
+                words.push(NameWord {
+                    start: a,
+                    end: i,
+                    text: &text[a..i],
+                    folded: "",
+                });
+                folds.push((fold_start, out.len()));
+                out.push(b' ');
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or_default();
         if c.is_alphanumeric() {
             if start.is_none() {
-                start = Some((i, out.len()));
+                start = Some(i);
+                fold_start = out.len();
             }
-            if b < 0x80 {
-                out.push(b.to_ascii_lowercase());
-            } else {
-                folded.clear();
-                fold_char_into(c, &mut folded);
-                out.extend_from_slice(folded.as_bytes());
-            }
-        } else if let Some((a, fa)) = start.take() {
-            spans.push((a, i, fa, out.len()));
+            folded.clear();
+            fold_char_into(c, &mut folded);
+            out.extend_from_slice(folded.as_bytes());
+        } else if let Some(a) = start.take() {
+            words.push(NameWord {
+                start: a,
+                end: i,
+                text: &text[a..i],
+                folded: "",
+            });
+            folds.push((fold_start, out.len()));
             out.push(b' ');
         }
-        i += len;
+        i += c.len_utf8();
     }
-    if let Some((a, fa)) = start {
-        spans.push((a, text.len(), fa, out.len()));
+    if let Some(a) = start {
+        words.push(NameWord {
+            start: a,
+            end: text.len(),
+            text: &text[a..],
+            folded: "",
+        });
+        folds.push((fold_start, out.len()));
         out.push(b' ');
     }
     // ASCII bytes and whole UTF-8 encodings of chars only
     *buf = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let phrase: &'a str = buf;
-    let words = spans
-        .iter()
-        .map(|&(a, b, fa, fb)| NameWord {
-            start: a,
-            end: b,
-            text: &text[a..b],
-            folded: &phrase[fa..fb],
-        })
-        .collect();
+    for (w, &(fa, fb)) in words.iter_mut().zip(&folds) {
+        w.folded = &phrase[fa..fb];
+    }
     FoldedWords { phrase, words }
 }
 
@@ -2249,19 +2337,40 @@ fn check_length(original: &str, translation: &str, opts: &LintOptions, hits: &mu
 // ---------------------------------------------------------------------------
 // punctuation
 
+/// The bytes [`imbalance`] looks at: brackets, '"', and the first bytes of
+/// «» (0xC2) and “”‘’ (0xE2).
+const IMBALANCE_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let set = [b'(', b'[', b'{', b')', b']', b'}', b'"', 0xC2, 0xE2];
+    let mut k = 0;
+    while k < set.len() {
+        t[set[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Returns a description of the first imbalance, if any.
 fn imbalance(s: &str) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut straight_double = 0usize;
     let mut single_open = 0usize;
     let bytes = s.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    // the next byte looked at: never a UTF-8 continuation byte, so `i` is a
+    // char boundary
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|&b| IMBALANCE_BYTES[usize::from(b)])
+    {
+        i += skip;
+        let b = bytes[i];
+        i += 1;
         // every character looked at is ASCII or starts with 0xC2 («») or
         // 0xE2 (“”‘’)
         let c = match b {
-            b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'"' => char::from(b),
-            0xC2 | 0xE2 => s[i..].chars().next().unwrap_or_default(),
-            _ => continue,
+            0xC2 | 0xE2 => s[i - 1..].chars().next().unwrap_or_default(),
+            _ => char::from(b),
         };
         match c {
             '(' | '[' | '{' | '«' | '“' => stack.push(c),
@@ -2396,24 +2505,40 @@ fn script_name(s: Script) -> &'static str {
     }
 }
 
-fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
-    // ASCII text has no bidi, zero-width or non-Latin letters: only C0
-    // controls (and DEL) can be suspicious in it
-    if s.is_ascii()
-        && !s
-            .bytes()
-            .any(|b| (b.is_ascii_control()) && b != b'\n' && b != b'\t')
-    {
-        return;
+/// The bytes [`check_suspicious`] looks at first: C0 controls but '\n' and
+/// '\t', DEL, and the first bytes of non-ASCII chars but 0xC3..=0xC9
+/// (U+00C0..U+027F: Latin letters, × and ÷, IPA letters; no control,
+/// bidi, zero-width, Greek or Cyrillic char).
+const SUSPICIOUS_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b < 0x20 && b != 0x0A && b != 0x09)
+            || b == 0x7F
+            || (b >= 0xC0 && !(b >= 0xC3 && b <= 0xC9));
+        b += 1;
     }
+    t
+};
+
+fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
     // (char, times) in char order; a Greek or Cyrillic letter seen?
     let mut found: Vec<(char, usize)> = Vec::new();
     let mut non_latin = false;
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    // the next byte looked at: an ASCII byte or a char's first byte, so `i`
+    // is a char boundary; the chars skipped can not be suspicious
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|&b| SUSPICIOUS_BYTES[usize::from(b)])
+    {
+        i += skip;
+        let c = char_at(s, i).unwrap_or_default();
+        i += c.len_utf8();
         if c.is_ascii() {
-            if c.is_ascii_control() && c != '\n' && c != '\t' {
-                count_char(&mut found, c);
-            }
+            // a C0 control but '\n' or '\t', or DEL
+            count_char(&mut found, c);
             continue;
         }
         if is_bidi_control(c) || is_zero_width(c) || c.is_control() {
@@ -2521,6 +2646,30 @@ mod reference;
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn latin1_fold_table_is_the_long_fold() {
+        for (k, &l) in LATIN1_FOLD.iter().enumerate() {
+            let c = char::from_u32(0xC0 + k as u32).unwrap();
+            let mut long = String::new();
+            decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    long.extend(d.to_lowercase());
+                }
+            });
+            if l != 0 {
+                assert_eq!(long, char::from(l).to_string(), "{c}");
+            } else {
+                assert!(
+                    !(long.len() == 1 && long.is_ascii()),
+                    "{c} could be in the table"
+                );
+            }
+            let mut fast = String::new();
+            fold_char_into(c, &mut fast);
+            assert_eq!(fast, long, "{c}");
+        }
+    }
 
     fn checks(original: &str, translation: Option<&str>) -> Vec<Hit> {
         lint_pair(original, translation, &LintOptions::default())
