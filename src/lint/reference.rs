@@ -16,12 +16,13 @@ use super::{
 use crate::render::{is_bidi_control, is_zero_width};
 
 // What the fast version did not change is shared, not copied: the oracle
-// differs from `super` exactly where the checks were rewritten.
+// differs from `super` exactly where the checks were rewritten
+// (`word_kind` gained only an early `None` for the empty word).
 use super::{
-    Lang, NameWord, check_length, check_spacing, common_prefix_len, fold, fold_char_into, fold_cow,
-    folded_phrase, has_lowercase_word, hit, implied_number, is_article_one, is_capitalised,
-    is_digit_group_sep, is_vague_plural, level, mixed_script_word, phrase_words, script_of,
-    sentence_initial,
+    Lang, NameWord, WordKind, check_length, check_spacing, common_prefix_len, fold, fold_char_into,
+    fold_cow, folded_phrase, has_lowercase_word, hit, implied_number, is_article_one,
+    is_capitalised, is_digit_group_sep, is_vague_plural, level, mixed_script_word, phrase_words,
+    script_of, sentence_initial, word_kind,
 };
 ///
 /// `original` is Spanish when `translation` is `Some` (English). When
@@ -367,111 +368,6 @@ fn parse_with(raw: &str, thousands: char, decimal: char) -> Option<f64> {
         None => digits,
     };
     text.parse::<f64>().ok()
-}
-
-enum WordKind {
-    /// Adds to the current group (units, tens, Spanish hundreds).
-    Add(f64),
-    /// Multiplies the current group only (Spanish "mil", English "hundred").
-    Group(f64),
-    /// Multiplies everything so far (million, billion…).
-    Scale(f64),
-}
-
-fn word_kind(w: &str, lang: Lang) -> Option<WordKind> {
-    use WordKind::*;
-    let v = match lang {
-        Lang::Es => match w {
-            "cero" => Add(0.0),
-            "un" | "uno" | "una" => Add(1.0),
-            "dos" => Add(2.0),
-            "tres" => Add(3.0),
-            "cuatro" => Add(4.0),
-            "cinco" => Add(5.0),
-            "seis" => Add(6.0),
-            "siete" => Add(7.0),
-            "ocho" => Add(8.0),
-            "nueve" => Add(9.0),
-            "diez" => Add(10.0),
-            "once" => Add(11.0),
-            "doce" => Add(12.0),
-            "trece" => Add(13.0),
-            "catorce" => Add(14.0),
-            "quince" => Add(15.0),
-            "dieciseis" => Add(16.0),
-            "diecisiete" => Add(17.0),
-            "dieciocho" => Add(18.0),
-            "diecinueve" => Add(19.0),
-            "veinte" => Add(20.0),
-            "veintiun" | "veintiuno" | "veintiuna" => Add(21.0),
-            "veintidos" => Add(22.0),
-            "veintitres" => Add(23.0),
-            "veinticuatro" => Add(24.0),
-            "veinticinco" => Add(25.0),
-            "veintiseis" => Add(26.0),
-            "veintisiete" => Add(27.0),
-            "veintiocho" => Add(28.0),
-            "veintinueve" => Add(29.0),
-            "treinta" => Add(30.0),
-            "cuarenta" => Add(40.0),
-            "cincuenta" => Add(50.0),
-            "sesenta" => Add(60.0),
-            "setenta" => Add(70.0),
-            "ochenta" => Add(80.0),
-            "noventa" => Add(90.0),
-            "cien" | "ciento" => Add(100.0),
-            "doscientos" | "doscientas" => Add(200.0),
-            "trescientos" | "trescientas" => Add(300.0),
-            "cuatrocientos" | "cuatrocientas" => Add(400.0),
-            "quinientos" | "quinientas" => Add(500.0),
-            "seiscientos" | "seiscientas" => Add(600.0),
-            "setecientos" | "setecientas" => Add(700.0),
-            "ochocientos" | "ochocientas" => Add(800.0),
-            "novecientos" | "novecientas" => Add(900.0),
-            "mil" => Group(1e3),
-            "millon" | "millones" => Scale(1e6),
-            "millardo" | "millardos" => Scale(1e9),
-            "billon" | "billones" => Scale(1e12),
-            _ => return None,
-        },
-        Lang::En => match w {
-            "zero" => Add(0.0),
-            "one" => Add(1.0),
-            "two" => Add(2.0),
-            "three" => Add(3.0),
-            "four" => Add(4.0),
-            "five" => Add(5.0),
-            "six" => Add(6.0),
-            "seven" => Add(7.0),
-            "eight" => Add(8.0),
-            "nine" => Add(9.0),
-            "ten" => Add(10.0),
-            "eleven" => Add(11.0),
-            "twelve" => Add(12.0),
-            "thirteen" => Add(13.0),
-            "fourteen" => Add(14.0),
-            "fifteen" => Add(15.0),
-            "sixteen" => Add(16.0),
-            "seventeen" => Add(17.0),
-            "eighteen" => Add(18.0),
-            "nineteen" => Add(19.0),
-            "twenty" => Add(20.0),
-            "thirty" => Add(30.0),
-            "forty" => Add(40.0),
-            "fifty" => Add(50.0),
-            "sixty" => Add(60.0),
-            "seventy" => Add(70.0),
-            "eighty" => Add(80.0),
-            "ninety" => Add(90.0),
-            "hundred" => Group(100.0),
-            "thousand" => Group(1e3),
-            "million" | "millions" => Scale(1e6),
-            "billion" | "billions" => Scale(1e9),
-            "trillion" | "trillions" => Scale(1e12),
-            _ => return None,
-        },
-    };
-    Some(v)
 }
 
 fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
