@@ -498,23 +498,10 @@ pub fn compute<'r>(
         .parent_ids()
         .map(|p| repo.find_commit(p).map(|c| c.tree_id()))
         .collect::<Result<_, _>>()?;
-    let Some((&first, others)) = parents.split_first() else {
-        let Some(files) = diff(repo, trees, tree, None)? else {
-            return Ok(Entry::Many);
-        };
-        return Ok(Entry::Changes(
-            files
-                .into_iter()
-                .map(|(path, blob, _)| Change {
-                    path,
-                    blob,
-                    parents: Vec::new(),
-                })
-                .collect(),
-        ));
-    };
-    if others.is_empty() {
-        let Some(files) = diff(repo, trees, tree, Some(first))? else {
+    if parents.len() <= 1 {
+        // A root commit adds every file; one parent: what differs from it.
+        let parent = parents.first().copied();
+        let Some(files) = diff(repo, trees, tree, parent)? else {
             return Ok(Entry::Many);
         };
         return Ok(Entry::Changes(
@@ -523,7 +510,7 @@ pub fn compute<'r>(
                 .map(|(path, blob, before)| Change {
                     path,
                     blob,
-                    parents: vec![before],
+                    parents: parent.map(|_| before).into_iter().collect(),
                 })
                 .collect(),
         ));
