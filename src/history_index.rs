@@ -419,10 +419,7 @@ fn write_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     remove_stale_temp_files(dir);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".verbatim-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = crate::store::temp_file_for(file, dir)?;
     tmp.write_all(bytes)?;
     // No fsync: a file cut short by a crash fails its checksum and is
     // rebuilt, like any other damaged index.

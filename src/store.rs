@@ -486,10 +486,7 @@ fn find_table(text: &str, name: &str, n: usize) -> usize {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".verbatim-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = temp_file_for(path, dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -498,6 +495,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// A temporary file in `dir` that will be renamed over `target`, with the
+/// mode the result should have: `target`'s own if it exists (a rewrite
+/// changes no one's access, and git sees no mode change), else what any
+/// program creating a file gets (0666 less the umask), not tempfile's
+/// private 0600, so the rest of a shared newsroom can read it.
+pub(crate) fn temp_file_for(target: &Path, dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".verbatim-").suffix(".tmp");
+    #[cfg(unix)]
+    let new_file_mode = {
+        use std::os::unix::fs::PermissionsExt;
+        fs::Permissions::from_mode(0o666)
+    };
+    #[cfg(unix)]
+    builder.permissions(new_file_mode);
+    let tmp = builder.tempfile_in(dir)?;
+    if let Ok(meta) = fs::metadata(target) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    Ok(tmp)
 }
 
 /// Removes the temporary files of [`write_atomic`] that a killed verbatim

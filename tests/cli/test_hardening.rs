@@ -962,3 +962,55 @@ fn rerun_of_an_interrupted_request_changes_commits_it_once() {
     env.run(EVA, &ask).ok();
     assert_eq!(requests(&env), 3);
 }
+
+/// Files verbatim writes are created like any other file (readable by the
+/// rest of the newsroom under the usual umask), and a file it rewrites keeps
+/// the mode it had: a shared checkout stays readable, and git sees no mode
+/// change.
+#[test]
+#[cfg(unix)]
+fn written_files_get_the_usual_mode_and_rewrites_keep_theirs() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let mode = |rel: &str| {
+        std::fs::metadata(env.root().join(rel))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o7777
+    };
+    // What this process's umask gives a new file (the test does not set it).
+    std::fs::write(env.root().join("plain.txt"), "x").unwrap();
+    let usual = mode("plain.txt");
+    std::fs::remove_file(env.root().join("plain.txt")).unwrap();
+
+    env.add_quote("call/q", "No es necesario.", "It is not necessary.");
+    assert_eq!(mode("verbatim.toml"), usual, "init's policy file");
+    assert_eq!(mode("translations/call/q.toml"), usual, "a new record");
+
+    let record = env.root().join("translations/call/q.toml");
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o664)).unwrap();
+    env.run(
+        ANA,
+        &[
+            "revise",
+            "call/q",
+            "--translation",
+            "It isn't necessary.",
+            "--note",
+            "tone",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        mode("translations/call/q.toml"),
+        0o664,
+        "a revised record keeps its mode"
+    );
+    env.run(EVA, &["approve", "call/q"]).ok();
+    assert_eq!(
+        mode("translations/call/q.toml"),
+        0o664,
+        "an approved record keeps its mode"
+    );
+}
