@@ -621,6 +621,10 @@ fn packed_lower(b: &[u8]) -> u128 {
 /// The word of [`NUMBER_VOCAB`] equal to `w` ignoring ASCII case, else "".
 /// A word's fold is in the vocabulary exactly when it is: for ASCII `w`
 /// its fold is its ASCII lowercase, and a folded `w` is lowercase already.
+///
+/// Inline, as most words are ruled out by their first letter and length
+/// alone and a call would cost more than that.
+#[inline]
 fn number_vocab(w: &str) -> &'static str {
     let b = w.as_bytes();
     let Some(first) = b.first().map(u8::to_ascii_lowercase) else {
@@ -632,6 +636,12 @@ fn number_vocab(w: &str) -> &'static str {
     {
         return "";
     }
+    number_vocab_of(b, first)
+}
+
+/// [`number_vocab`] for a word of at most [`NUMBER_VOCAB_MAX_LEN`] bytes
+/// whose first byte lowercased is `first`, an ASCII letter.
+fn number_vocab_of(b: &[u8], first: u8) -> &'static str {
     let key = packed_lower(b);
     NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
         .iter()
@@ -647,6 +657,40 @@ fn push_break(toks: &mut Vec<NTok<'_>>) {
     }
 }
 
+/// How [`num_tokens`] treats a text byte that starts a char.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NumByte {
+    /// An ASCII digit: a number starts.
+    Digit,
+    /// An ASCII letter: a word starts.
+    Letter,
+    /// ASCII whitespace (as `char::is_whitespace` has it) or '-': nothing.
+    Skip,
+    /// Any other ASCII char: a break.
+    Break,
+    /// The first byte of a non-ASCII char, classified the long way.
+    NonAscii,
+}
+
+const NUM_BYTES: [NumByte; 256] = {
+    let mut t = [NumByte::NonAscii; 128 * 2];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            NumByte::Digit
+        } else if c.is_ascii_alphabetic() {
+            NumByte::Letter
+        } else if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'-') {
+            NumByte::Skip
+        } else {
+            NumByte::Break
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Number tokens of `s` into `toks`; `buf` is scratch space. A word that
 /// [`extract_numbers`] has no use for ([`number_vocab`] "" and no roman
 /// numeral) is a break, as its neighbours see no difference.
@@ -656,110 +700,137 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_digit() {
-            let start = i;
-            let mut group_len = 0usize;
-            // every char looked at is ASCII but the separators, so a digit
-            // k chars on is k bytes on
-            while let Some(c) = char_at(s, i) {
-                if c.is_ascii_digit() {
-                    group_len += 1;
-                    i += 1;
-                } else if is_digit_group_sep(c) && digit_at(i + c.len_utf8()) {
-                    group_len = 0;
-                    i += c.len_utf8();
-                } else if c == ' '
-                    && (1..=3).contains(&group_len)
-                    && digit_at(i + 1)
-                    && digit_at(i + 2)
-                    && digit_at(i + 3)
-                    && !digit_at(i + 4)
-                {
-                    // "60 000": plain space as thousands separator
-                    group_len = 0;
-                    i += 1;
-                } else if c == ':' && digit_at(i + 1) && digit_at(i + 2) && !digit_at(i + 3) {
-                    // clock time "20:25"
-                    group_len = 0;
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            let raw = &s[start..i];
-            // ordinal suffix: 1º 1ª 1.º 1st 2nd 3rd 4th 1er 1o
-            let mut j = i;
-            if bytes.get(j) == Some(&b'.') && matches!(char_at(s, j + 1), Some('º' | 'ª')) {
-                j += 1;
-            }
-            let suffix_start = j;
-            let mut suffix_chars = 0;
-            while let Some(c) = char_at(s, j)
-                && c.is_alphabetic()
-                && suffix_chars < 4
-            {
-                j += c.len_utf8();
-                suffix_chars += 1;
-            }
-            let suffix_ends = char_at(s, j).is_none_or(|c| !c.is_alphanumeric());
-            let ordinal = suffix_ends
-                && fold_into_at_most(&s[suffix_start..j], buf, 4)
-                && matches!(
-                    buf.as_str(),
-                    "º" | "ª" | "o" | "a" | "os" | "as" | "er" | "era" | "st" | "nd" | "rd" | "th"
-                );
-            if ordinal {
-                i = j;
-            }
-            toks.push(NTok::Num { raw, ordinal });
-            continue;
-        }
-        let c = char_at(s, i).unwrap_or_default();
-        if c.is_alphabetic() {
-            let start = i;
-            loop {
-                // ASCII letters at once
-                i += bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphabetic())
-                    .unwrap_or(bytes.len() - i);
-                match char_at(s, i) {
-                    Some(d) if !d.is_ascii() && d.is_alphabetic() => i += d.len_utf8(),
-                    _ => break,
-                }
-            }
-            if digit_at(i) || start > 0 && bytes[start - 1].is_ascii_digit() {
-                // code such as "A5", "CO2", "5G": not a number word
-                push_break(toks);
+        let first = match NUM_BYTES[usize::from(b)] {
+            NumByte::Skip => {
+                i += 1;
                 continue;
             }
-            let raw = &s[start..i];
-            if c.is_uppercase() && !starts_sentence(s, start) && roman_value(raw).is_none() {
-                // a name such as "Sra. Díez": never a number word
+            NumByte::Break => {
                 push_break(toks);
-            } else {
-                let folded = if raw.is_ascii() {
-                    number_vocab(raw)
-                } else if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
-                    number_vocab(buf)
-                } else {
-                    ""
-                };
-                if folded.is_empty() && roman_value(raw).is_none() {
-                    // no number word, connector, marker or numeral: only
-                    // a break for its neighbours
-                    push_break(toks);
-                } else {
-                    toks.push(NTok::Word { folded, raw });
-                }
+                i += 1;
+                continue;
             }
-        } else if c.is_whitespace() || c == '-' || c == '\u{2010}' {
-            i += c.len_utf8();
+            NumByte::Letter => char::from(b),
+            NumByte::Digit => {
+                i = num_token(s, i, toks, buf);
+                continue;
+            }
+            NumByte::NonAscii => {
+                let c = char_at(s, i).unwrap_or_default();
+                if !c.is_alphabetic() {
+                    if !(c.is_whitespace() || c == '\u{2010}') {
+                        push_break(toks);
+                    }
+                    i += c.len_utf8();
+                    continue;
+                }
+                c
+            }
+        };
+        // a word: the run of letters from `i`
+        let start = i;
+        let mut ascii = true;
+        loop {
+            // ASCII letters at once
+            i += bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphabetic())
+                .unwrap_or(bytes.len() - i);
+            match char_at(s, i) {
+                Some(d) if !d.is_ascii() && d.is_alphabetic() => {
+                    i += d.len_utf8();
+                    ascii = false;
+                }
+                _ => break,
+            }
+        }
+        let raw = &s[start..i];
+        // Every way but one to a word token is a break: rule out the words
+        // that are neither a number word nor a numeral (most) first.
+        let folded = if ascii {
+            number_vocab(raw)
+        } else if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
+            number_vocab(buf)
         } else {
+            ""
+        };
+        let roman = roman_value(raw).is_some();
+        if folded.is_empty() && !roman
+            // code such as "A5", "CO2", "5G": not a number word
+            || digit_at(i)
+            || start > 0 && bytes[start - 1].is_ascii_digit()
+            // a name such as "Sra. Díez": never a number word
+            || first.is_uppercase() && !starts_sentence(s, start) && !roman
+        {
             push_break(toks);
-            i += c.len_utf8();
+        } else {
+            toks.push(NTok::Word { folded, raw });
         }
     }
+}
+
+/// The number token starting with the digit at byte `i` of `s` into
+/// `toks`: digits with internal separators and an ordinal suffix. Returns
+/// the byte after it.
+fn num_token<'a>(s: &'a str, mut i: usize, toks: &mut Vec<NTok<'a>>, buf: &mut String) -> usize {
+    let bytes = s.as_bytes();
+    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
+    let start = i;
+    let mut group_len = 0usize;
+    // every char looked at is ASCII but the separators, so a digit
+    // k chars on is k bytes on
+    while let Some(c) = char_at(s, i) {
+        if c.is_ascii_digit() {
+            group_len += 1;
+            i += 1;
+        } else if is_digit_group_sep(c) && digit_at(i + c.len_utf8()) {
+            group_len = 0;
+            i += c.len_utf8();
+        } else if c == ' '
+            && (1..=3).contains(&group_len)
+            && digit_at(i + 1)
+            && digit_at(i + 2)
+            && digit_at(i + 3)
+            && !digit_at(i + 4)
+        {
+            // "60 000": plain space as thousands separator
+            group_len = 0;
+            i += 1;
+        } else if c == ':' && digit_at(i + 1) && digit_at(i + 2) && !digit_at(i + 3) {
+            // clock time "20:25"
+            group_len = 0;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let raw = &s[start..i];
+    // ordinal suffix: 1º 1ª 1.º 1st 2nd 3rd 4th 1er 1o
+    let mut j = i;
+    if bytes.get(j) == Some(&b'.') && matches!(char_at(s, j + 1), Some('º' | 'ª')) {
+        j += 1;
+    }
+    let suffix_start = j;
+    let mut suffix_chars = 0;
+    while let Some(c) = char_at(s, j)
+        && c.is_alphabetic()
+        && suffix_chars < 4
+    {
+        j += c.len_utf8();
+        suffix_chars += 1;
+    }
+    let suffix_ends = char_at(s, j).is_none_or(|c| !c.is_alphanumeric());
+    let ordinal = suffix_ends
+        && fold_into_at_most(&s[suffix_start..j], buf, 4)
+        && matches!(
+            buf.as_str(),
+            "º" | "ª" | "o" | "a" | "os" | "as" | "er" | "era" | "st" | "nd" | "rd" | "th"
+        );
+    if ordinal {
+        i = j;
+    }
+    toks.push(NTok::Num { raw, ordinal });
+    i
 }
 
 /// Whether the word at byte `start` of `s` begins a sentence (start of text
