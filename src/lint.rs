@@ -1932,87 +1932,56 @@ const ASCII_ALNUM_LOWER: [u8; 256] = {
 
 /// The [`folded_phrase`] of `text`, built in `buf`, and its words.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
-    // built as bytes: most characters are ASCII, one byte each
-    let mut out = std::mem::take(buf).into_bytes();
+    // a local string, whose length the loops below can keep in a register
+    let mut out = std::mem::take(buf);
     out.clear();
+    // each ASCII byte folds to at most one byte, and a word's trailing
+    // space takes the place of the char after it
     out.reserve(text.len() + 2);
-    out.push(b' ');
+    out.push(' ');
     // the folds are filled in from the phrase once it is built
     let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
     // each word's fold: a byte range of the phrase
     let mut folds: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 5 + 1);
-    let mut fold_start = 0;
-    let mut folded = String::new();
     let bytes = text.as_bytes();
-    let mut start: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if ASCII_ALNUM_LOWER[usize::from(b)] != 0 {
-                if start.is_none() {
-                    start = Some(i);
-                    fold_start = out.len();
+        // the run of alphanumeric chars from `i` (maybe none), folded into
+        // the phrase as it is read; then the length of the char ending it
+        let (start, fold_start) = (i, out.len());
+        let after = loop {
+            match bytes.get(i) {
+                None => break 0,
+                Some(&b) if b < 0x80 => match ASCII_ALNUM_LOWER[usize::from(b)] {
+                    0 => break 1,
+                    l => {
+                        out.push(char::from(l));
+                        i += 1;
+                    }
+                },
+                Some(_) => {
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    if !c.is_alphanumeric() {
+                        break c.len_utf8();
+                    }
+                    fold_char_into(c, &mut out);
+                    i += c.len_utf8();
                 }
-                // the run of ASCII letters and digits, at once
-                let run = bytes[i..]
-                    .iter()
-                    .position(|&b| ASCII_ALNUM_LOWER[usize::from(b)] == 0)
-                    .unwrap_or(bytes.len() - i);
-                out.extend(
-                    bytes[i..i + run]
-                        .iter()
-                        .map(|&b| ASCII_ALNUM_LOWER[usize::from(b)]),
-                );
-                i += run;
-                continue;
-            } else if let Some(a) = start.take() {
-                words.push(NameWord {
-                    start: a,
-                    end: i,
-                    text: &text[a..i],
-                    folded: "",
-                });
-                folds.push((fold_start, out.len()));
-                out.push(b' ');
             }
-            i += 1;
-            continue;
-        }
-        let c = text[i..].chars().next().unwrap_or_default();
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
-                fold_start = out.len();
-            }
-            folded.clear();
-            fold_char_into(c, &mut folded);
-            out.extend_from_slice(folded.as_bytes());
-        } else if let Some(a) = start.take() {
+        };
+        if i > start {
             words.push(NameWord {
-                start: a,
+                start,
                 end: i,
-                text: &text[a..i],
+                text: &text[start..i],
                 folded: "",
             });
             folds.push((fold_start, out.len()));
-            out.push(b' ');
+            out.push(' ');
         }
-        i += c.len_utf8();
+        i += after;
     }
-    if let Some(a) = start {
-        words.push(NameWord {
-            start: a,
-            end: text.len(),
-            text: &text[a..],
-            folded: "",
-        });
-        folds.push((fold_start, out.len()));
-        out.push(b' ');
-    }
-    // ASCII bytes and whole UTF-8 encodings of chars only
-    *buf = String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    *buf = out;
     let phrase: &'a str = buf;
     for (w, &(fa, fb)) in words.iter_mut().zip(&folds) {
         w.folded = &phrase[fa..fb];
