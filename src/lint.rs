@@ -1997,11 +1997,20 @@ struct NameWord<'a> {
     folded: &'a str,
 }
 
+/// Whether `w` is an uppercase char followed by at least one more.
+/// Inline with an ASCII fast path: it is asked of every word of every
+/// original.
+#[inline]
 fn is_capitalised(w: &str) -> bool {
-    let mut cs = w.chars();
-    match cs.next() {
-        Some(c) => c.is_uppercase() && cs.next().is_some(),
-        None => false,
+    match w.as_bytes() {
+        [first, rest @ ..] if first.is_ascii() => first.is_ascii_uppercase() && !rest.is_empty(),
+        _ => {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(c) => c.is_uppercase() && cs.next().is_some(),
+                None => false,
+            }
+        }
     }
 }
 
