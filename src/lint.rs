@@ -581,17 +581,17 @@ const NUMBER_VOCAB: &[&str] = &[
     "and",
 ];
 
-/// For each first letter, the lengths of the [`NUMBER_VOCAB`] words with
-/// it (bit n: length n).
-const NUMBER_VOCAB_LENS: [u16; 26] = {
-    let mut lens = [0u16; 26];
+/// For each first letter and length of a [`NUMBER_VOCAB`] word, the last
+/// letters of the words with them (bit n: letter `b'a' + n`).
+const NUMBER_VOCAB_ENDS: [[u32; NUMBER_VOCAB_MAX_LEN + 1]; 26] = {
+    let mut ends = [[0u32; NUMBER_VOCAB_MAX_LEN + 1]; 26];
     let mut k = 0;
     while k < NUMBER_VOCAB.len() {
         let w = NUMBER_VOCAB[k].as_bytes();
-        lens[(w[0] - b'a') as usize] |= 1 << w.len();
+        ends[(w[0] - b'a') as usize][w.len()] |= 1 << (w[w.len() - 1] - b'a');
         k += 1;
     }
-    lens
+    ends
 };
 
 /// Words by first letter (a..z) and length, each with its [`packed_lower`].
@@ -630,9 +630,13 @@ fn number_vocab(w: &str) -> &'static str {
     let Some(first) = b.first().map(u8::to_ascii_lowercase) else {
         return "";
     };
+    // `| 0x20` is the ASCII lowercase of a letter, and a lowercase letter
+    // only for letters
+    let last = b[b.len() - 1] | 0x20;
     if b.len() > NUMBER_VOCAB_MAX_LEN
         || !first.is_ascii_lowercase()
-        || NUMBER_VOCAB_LENS[usize::from(first - b'a')] & (1 << b.len()) == 0
+        || !last.is_ascii_lowercase()
+        || NUMBER_VOCAB_ENDS[usize::from(first - b'a')][b.len()] & (1 << (last - b'a')) == 0
     {
         return "";
     }
@@ -3456,6 +3460,34 @@ mod tests {
         assert!(known > 150, "{known}");
         for w in ["por", "bajo", "sobre", "below", "above", "a", "y", "and"] {
             assert_eq!(number_vocab(w), w);
+        }
+    }
+
+    #[test]
+    fn number_vocab_is_a_case_insensitive_search() {
+        let plain = |w: &str| {
+            NUMBER_VOCAB
+                .iter()
+                .find(|v| v.eq_ignore_ascii_case(w))
+                .copied()
+                .unwrap_or("")
+        };
+        let mut words: Vec<String> = vec![String::new(), "É".into(), "año".into()];
+        for v in NUMBER_VOCAB {
+            words.push(v.to_string());
+            words.push(v.to_ascii_uppercase());
+            words.push(format!("{v}s"));
+            words.push(v[1..].to_string());
+            words.push(v[..v.len() - 1].to_string());
+            // the last letter changed, in both cases, and to a non-letter
+            for last in [b'a', b'Z', b'e', b'S', b'@', b'[', b'{', b'`', b'0', b' '] {
+                let mut w = v.as_bytes().to_vec();
+                *w.last_mut().unwrap() = last;
+                words.push(String::from_utf8(w).unwrap());
+            }
+        }
+        for w in &words {
+            assert_eq!(number_vocab(w), plain(w), "{w:?}");
         }
     }
 
