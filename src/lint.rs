@@ -738,7 +738,7 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
             // ASCII letters at once
             i += bytes[i..]
                 .iter()
-                .position(|b| !b.is_ascii_alphabetic())
+                .position(|&b| NUM_BYTES[usize::from(b)] != NumByte::Letter)
                 .unwrap_or(bytes.len() - i);
             match char_at(s, i) {
                 Some(d) if !d.is_ascii() && d.is_alphabetic() => {
