@@ -1934,15 +1934,25 @@ const ASCII_ALNUM_LOWER: [u8; 256] = {
     t
 };
 
+/// How many times longer than a char its fold can be, in bytes (see the
+/// tests).
+const FOLD_GROWTH: usize = 3;
+
 /// The [`folded_phrase`] of `text`, built in `buf`, and its words.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
-    // a local string, whose length the loops below can keep in a register
-    let mut out = std::mem::take(buf);
+    // The phrase is written through an index into bytes sized for the
+    // longest it can be: pushing onto a string stored the string's length
+    // back at every byte. It is at most FOLD_GROWTH bytes per byte of the
+    // words, plus a space before them and one after each word, which takes
+    // the place of the char after the word or of one more byte at the end.
+    let mut out = std::mem::take(buf).into_bytes();
     out.clear();
-    // each ASCII byte folds to at most one byte, and a word's trailing
-    // space takes the place of the char after it
-    out.reserve(text.len() + 2);
-    out.push(' ');
+    out.resize(FOLD_GROWTH * text.len() + 2, 0);
+    let phrase_bytes = out.as_mut_slice();
+    phrase_bytes[0] = b' ';
+    let mut n = 1;
+    // the fold of one non-ASCII char
+    let mut folded = String::new();
     // the folds are filled in from the phrase once it is built
     let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
     // each word's fold: a byte range of the phrase
@@ -1952,14 +1962,15 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
     while i < bytes.len() {
         // the run of alphanumeric chars from `i` (maybe none), folded into
         // the phrase as it is read; then the length of the char ending it
-        let (start, fold_start) = (i, out.len());
+        let (start, fold_start) = (i, n);
         let after = loop {
             match bytes.get(i) {
                 None => break 0,
                 Some(&b) if b < 0x80 => match ASCII_ALNUM_LOWER[usize::from(b)] {
                     0 => break 1,
                     l => {
-                        out.push(char::from(l));
+                        phrase_bytes[n] = l;
+                        n += 1;
                         i += 1;
                     }
                 },
@@ -1968,7 +1979,10 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
                     if !c.is_alphanumeric() {
                         break c.len_utf8();
                     }
-                    fold_char_into(c, &mut out);
+                    folded.clear();
+                    fold_char_into(c, &mut folded);
+                    phrase_bytes[n..n + folded.len()].copy_from_slice(folded.as_bytes());
+                    n += folded.len();
                     i += c.len_utf8();
                 }
             }
@@ -1980,12 +1994,16 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
                 text: &text[start..i],
                 folded: "",
             });
-            folds.push((fold_start, out.len()));
-            out.push(' ');
+            folds.push((fold_start, n));
+            phrase_bytes[n] = b' ';
+            n += 1;
         }
         i += after;
     }
-    *buf = out;
+    out.truncate(n);
+    // ASCII bytes and whole UTF-8 encodings of chars only
+    *buf = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let phrase: &'a str = buf;
     for (w, &(fa, fb)) in words.iter_mut().zip(&folds) {
         w.folded = &phrase[fa..fb];
@@ -3598,6 +3616,19 @@ mod tests {
                 let lead = "a".repeat(n);
                 let o = format!("{lead}{special} dos{special}{lead})");
                 same_as_reference(&o, &o.replace("dos", "two"), &LintOptions::default());
+            }
+        }
+    }
+
+    #[test]
+    fn folds_grow_at_most_fold_growth_times() {
+        // folded_words sizes its phrase on it
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_alphanumeric() {
+                buf.clear();
+                fold_char_into(c, &mut buf);
+                assert!(buf.len() <= FOLD_GROWTH * c.len_utf8(), "{c:?}");
             }
         }
     }
