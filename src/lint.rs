@@ -2603,9 +2603,10 @@ fn script_name(s: Script) -> &'static str {
 /// bidi, zero-width, Greek or Cyrillic char). Comparisons rather than a
 /// table, so that [`find_byte`] can test many bytes at once.
 fn is_suspicious_byte(b: u8) -> bool {
-    // `&` and `|`, not `&&` nor `||`: no branch, see [`find_byte`]
+    // `&` and `|`, not `&&` nor `||`: no branch, see [`find_byte`] (a
+    // range's `contains` is one subtraction and comparison)
     let c0_control = (b < 0x20) & (b != b'\n') & (b != b'\t');
-    let outside_latin = (b >= 0xC0) & ((b < 0xC3) | (b > 0xC9));
+    let outside_latin = (b >= 0xC0) & !(0xC3..=0xC9).contains(&b);
     c0_control | (b == 0x7F) | outside_latin
 }
 
