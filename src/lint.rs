@@ -581,17 +581,17 @@ const NUMBER_VOCAB: &[&str] = &[
     "and",
 ];
 
-/// For each first letter, the lengths of the [`NUMBER_VOCAB`] words with
-/// it (bit n: length n).
-const NUMBER_VOCAB_LENS: [u16; 26] = {
-    let mut lens = [0u16; 26];
+/// For each first letter and length of a [`NUMBER_VOCAB`] word, the last
+/// letters of the words with them (bit n: letter `b'a' + n`).
+const NUMBER_VOCAB_ENDS: [[u32; NUMBER_VOCAB_MAX_LEN + 1]; 26] = {
+    let mut ends = [[0u32; NUMBER_VOCAB_MAX_LEN + 1]; 26];
     let mut k = 0;
     while k < NUMBER_VOCAB.len() {
         let w = NUMBER_VOCAB[k].as_bytes();
-        lens[(w[0] - b'a') as usize] |= 1 << w.len();
+        ends[(w[0] - b'a') as usize][w.len()] |= 1 << (w[w.len() - 1] - b'a');
         k += 1;
     }
-    lens
+    ends
 };
 
 /// Words by first letter (a..z) and length, each with its [`packed_lower`].
@@ -621,17 +621,31 @@ fn packed_lower(b: &[u8]) -> u128 {
 /// The word of [`NUMBER_VOCAB`] equal to `w` ignoring ASCII case, else "".
 /// A word's fold is in the vocabulary exactly when it is: for ASCII `w`
 /// its fold is its ASCII lowercase, and a folded `w` is lowercase already.
+///
+/// Inline, as most words are ruled out by their first letter and length
+/// alone and a call would cost more than that.
+#[inline]
 fn number_vocab(w: &str) -> &'static str {
     let b = w.as_bytes();
     let Some(first) = b.first().map(u8::to_ascii_lowercase) else {
         return "";
     };
+    // `| 0x20` is the ASCII lowercase of a letter, and a lowercase letter
+    // only for letters
+    let last = b[b.len() - 1] | 0x20;
     if b.len() > NUMBER_VOCAB_MAX_LEN
         || !first.is_ascii_lowercase()
-        || NUMBER_VOCAB_LENS[usize::from(first - b'a')] & (1 << b.len()) == 0
+        || !last.is_ascii_lowercase()
+        || NUMBER_VOCAB_ENDS[usize::from(first - b'a')][b.len()] & (1 << (last - b'a')) == 0
     {
         return "";
     }
+    number_vocab_of(b, first)
+}
+
+/// [`number_vocab`] for a word of at most [`NUMBER_VOCAB_MAX_LEN`] bytes
+/// whose first byte lowercased is `first`, an ASCII letter.
+fn number_vocab_of(b: &[u8], first: u8) -> &'static str {
     let key = packed_lower(b);
     NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
         .iter()
@@ -647,6 +661,40 @@ fn push_break(toks: &mut Vec<NTok<'_>>) {
     }
 }
 
+/// How [`num_tokens`] treats a text byte that starts a char.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NumByte {
+    /// An ASCII digit: a number starts.
+    Digit,
+    /// An ASCII letter: a word starts.
+    Letter,
+    /// ASCII whitespace (as `char::is_whitespace` has it) or '-': nothing.
+    Skip,
+    /// Any other ASCII char: a break.
+    Break,
+    /// The first byte of a non-ASCII char, classified the long way.
+    NonAscii,
+}
+
+const NUM_BYTES: [NumByte; 256] = {
+    let mut t = [NumByte::NonAscii; 128 * 2];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            NumByte::Digit
+        } else if c.is_ascii_alphabetic() {
+            NumByte::Letter
+        } else if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'-') {
+            NumByte::Skip
+        } else {
+            NumByte::Break
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Number tokens of `s` into `toks`; `buf` is scratch space. A word that
 /// [`extract_numbers`] has no use for ([`number_vocab`] "" and no roman
 /// numeral) is a break, as its neighbours see no difference.
@@ -656,110 +704,137 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_digit() {
-            let start = i;
-            let mut group_len = 0usize;
-            // every char looked at is ASCII but the separators, so a digit
-            // k chars on is k bytes on
-            while let Some(c) = char_at(s, i) {
-                if c.is_ascii_digit() {
-                    group_len += 1;
-                    i += 1;
-                } else if is_digit_group_sep(c) && digit_at(i + c.len_utf8()) {
-                    group_len = 0;
-                    i += c.len_utf8();
-                } else if c == ' '
-                    && (1..=3).contains(&group_len)
-                    && digit_at(i + 1)
-                    && digit_at(i + 2)
-                    && digit_at(i + 3)
-                    && !digit_at(i + 4)
-                {
-                    // "60 000": plain space as thousands separator
-                    group_len = 0;
-                    i += 1;
-                } else if c == ':' && digit_at(i + 1) && digit_at(i + 2) && !digit_at(i + 3) {
-                    // clock time "20:25"
-                    group_len = 0;
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            let raw = &s[start..i];
-            // ordinal suffix: 1º 1ª 1.º 1st 2nd 3rd 4th 1er 1o
-            let mut j = i;
-            if bytes.get(j) == Some(&b'.') && matches!(char_at(s, j + 1), Some('º' | 'ª')) {
-                j += 1;
-            }
-            let suffix_start = j;
-            let mut suffix_chars = 0;
-            while let Some(c) = char_at(s, j)
-                && c.is_alphabetic()
-                && suffix_chars < 4
-            {
-                j += c.len_utf8();
-                suffix_chars += 1;
-            }
-            let suffix_ends = char_at(s, j).is_none_or(|c| !c.is_alphanumeric());
-            let ordinal = suffix_ends
-                && fold_into_at_most(&s[suffix_start..j], buf, 4)
-                && matches!(
-                    buf.as_str(),
-                    "º" | "ª" | "o" | "a" | "os" | "as" | "er" | "era" | "st" | "nd" | "rd" | "th"
-                );
-            if ordinal {
-                i = j;
-            }
-            toks.push(NTok::Num { raw, ordinal });
-            continue;
-        }
-        let c = char_at(s, i).unwrap_or_default();
-        if c.is_alphabetic() {
-            let start = i;
-            loop {
-                // ASCII letters at once
-                i += bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphabetic())
-                    .unwrap_or(bytes.len() - i);
-                match char_at(s, i) {
-                    Some(d) if !d.is_ascii() && d.is_alphabetic() => i += d.len_utf8(),
-                    _ => break,
-                }
-            }
-            if digit_at(i) || start > 0 && bytes[start - 1].is_ascii_digit() {
-                // code such as "A5", "CO2", "5G": not a number word
-                push_break(toks);
+        let first = match NUM_BYTES[usize::from(b)] {
+            NumByte::Skip => {
+                i += 1;
                 continue;
             }
-            let raw = &s[start..i];
-            if c.is_uppercase() && !starts_sentence(s, start) && roman_value(raw).is_none() {
-                // a name such as "Sra. Díez": never a number word
+            NumByte::Break => {
                 push_break(toks);
-            } else {
-                let folded = if raw.is_ascii() {
-                    number_vocab(raw)
-                } else if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
-                    number_vocab(buf)
-                } else {
-                    ""
-                };
-                if folded.is_empty() && roman_value(raw).is_none() {
-                    // no number word, connector, marker or numeral: only
-                    // a break for its neighbours
-                    push_break(toks);
-                } else {
-                    toks.push(NTok::Word { folded, raw });
-                }
+                i += 1;
+                continue;
             }
-        } else if c.is_whitespace() || c == '-' || c == '\u{2010}' {
-            i += c.len_utf8();
+            NumByte::Letter => char::from(b),
+            NumByte::Digit => {
+                i = num_token(s, i, toks, buf);
+                continue;
+            }
+            NumByte::NonAscii => {
+                let c = char_at(s, i).unwrap_or_default();
+                if !c.is_alphabetic() {
+                    if !(c.is_whitespace() || c == '\u{2010}') {
+                        push_break(toks);
+                    }
+                    i += c.len_utf8();
+                    continue;
+                }
+                c
+            }
+        };
+        // a word: the run of letters from `i`
+        let start = i;
+        let mut ascii = true;
+        loop {
+            // ASCII letters at once
+            i += bytes[i..]
+                .iter()
+                .position(|&b| NUM_BYTES[usize::from(b)] != NumByte::Letter)
+                .unwrap_or(bytes.len() - i);
+            match char_at(s, i) {
+                Some(d) if !d.is_ascii() && d.is_alphabetic() => {
+                    i += d.len_utf8();
+                    ascii = false;
+                }
+                _ => break,
+            }
+        }
+        let raw = &s[start..i];
+        // Every way but one to a word token is a break: rule out the words
+        // that are neither a number word nor a numeral (most) first.
+        let folded = if ascii {
+            number_vocab(raw)
+        } else if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
+            number_vocab(buf)
         } else {
+            ""
+        };
+        let roman = roman_value(raw).is_some();
+        if folded.is_empty() && !roman
+            // code such as "A5", "CO2", "5G": not a number word
+            || digit_at(i)
+            || start > 0 && bytes[start - 1].is_ascii_digit()
+            // a name such as "Sra. Díez": never a number word
+            || first.is_uppercase() && !starts_sentence(s, start) && !roman
+        {
             push_break(toks);
-            i += c.len_utf8();
+        } else {
+            toks.push(NTok::Word { folded, raw });
         }
     }
+}
+
+/// The number token starting with the digit at byte `i` of `s` into
+/// `toks`: digits with internal separators and an ordinal suffix. Returns
+/// the byte after it.
+fn num_token<'a>(s: &'a str, mut i: usize, toks: &mut Vec<NTok<'a>>, buf: &mut String) -> usize {
+    let bytes = s.as_bytes();
+    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
+    let start = i;
+    let mut group_len = 0usize;
+    // every char looked at is ASCII but the separators, so a digit
+    // k chars on is k bytes on
+    while let Some(c) = char_at(s, i) {
+        if c.is_ascii_digit() {
+            group_len += 1;
+            i += 1;
+        } else if is_digit_group_sep(c) && digit_at(i + c.len_utf8()) {
+            group_len = 0;
+            i += c.len_utf8();
+        } else if c == ' '
+            && (1..=3).contains(&group_len)
+            && digit_at(i + 1)
+            && digit_at(i + 2)
+            && digit_at(i + 3)
+            && !digit_at(i + 4)
+        {
+            // "60 000": plain space as thousands separator
+            group_len = 0;
+            i += 1;
+        } else if c == ':' && digit_at(i + 1) && digit_at(i + 2) && !digit_at(i + 3) {
+            // clock time "20:25"
+            group_len = 0;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let raw = &s[start..i];
+    // ordinal suffix: 1º 1ª 1.º 1st 2nd 3rd 4th 1er 1o
+    let mut j = i;
+    if bytes.get(j) == Some(&b'.') && matches!(char_at(s, j + 1), Some('º' | 'ª')) {
+        j += 1;
+    }
+    let suffix_start = j;
+    let mut suffix_chars = 0;
+    while let Some(c) = char_at(s, j)
+        && c.is_alphabetic()
+        && suffix_chars < 4
+    {
+        j += c.len_utf8();
+        suffix_chars += 1;
+    }
+    let suffix_ends = char_at(s, j).is_none_or(|c| !c.is_alphanumeric());
+    let ordinal = suffix_ends
+        && fold_into_at_most(&s[suffix_start..j], buf, 4)
+        && matches!(
+            buf.as_str(),
+            "º" | "ª" | "o" | "a" | "os" | "as" | "er" | "era" | "st" | "nd" | "rd" | "th"
+        );
+    if ordinal {
+        i = j;
+    }
+    toks.push(NTok::Num { raw, ordinal });
+    i
 }
 
 /// Whether the word at byte `start` of `s` begins a sentence (start of text
@@ -1859,86 +1934,73 @@ const ASCII_ALNUM_LOWER: [u8; 256] = {
     t
 };
 
+/// How many times longer than a char its fold can be, in bytes (see the
+/// tests).
+const FOLD_GROWTH: usize = 3;
+
 /// The [`folded_phrase`] of `text`, built in `buf`, and its words.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
-    // built as bytes: most characters are ASCII, one byte each
+    // The phrase is written through an index into bytes sized for the
+    // longest it can be: pushing onto a string stored the string's length
+    // back at every byte. It is at most FOLD_GROWTH bytes per byte of the
+    // words, plus a space before them and one after each word, which takes
+    // the place of the char after the word or of one more byte at the end.
     let mut out = std::mem::take(buf).into_bytes();
     out.clear();
-    out.reserve(text.len() + 2);
-    out.push(b' ');
+    out.resize(FOLD_GROWTH * text.len() + 2, 0);
+    let phrase_bytes = out.as_mut_slice();
+    phrase_bytes[0] = b' ';
+    let mut n = 1;
+    // the fold of one non-ASCII char
+    let mut folded = String::new();
     // the folds are filled in from the phrase once it is built
     let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
     // each word's fold: a byte range of the phrase
     let mut folds: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 5 + 1);
-    let mut fold_start = 0;
-    let mut folded = String::new();
     let bytes = text.as_bytes();
-    let mut start: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if ASCII_ALNUM_LOWER[usize::from(b)] != 0 {
-                if start.is_none() {
-                    start = Some(i);
-                    fold_start = out.len();
+        // the run of alphanumeric chars from `i` (maybe none), folded into
+        // the phrase as it is read; then the length of the char ending it
+        let (start, fold_start) = (i, n);
+        let after = loop {
+            match bytes.get(i) {
+                None => break 0,
+                Some(&b) if b < 0x80 => match ASCII_ALNUM_LOWER[usize::from(b)] {
+                    0 => break 1,
+                    l => {
+                        phrase_bytes[n] = l;
+                        n += 1;
+                        i += 1;
+                    }
+                },
+                Some(_) => {
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    if !c.is_alphanumeric() {
+                        break c.len_utf8();
+                    }
+                    folded.clear();
+                    fold_char_into(c, &mut folded);
+                    phrase_bytes[n..n + folded.len()].copy_from_slice(folded.as_bytes());
+                    n += folded.len();
+                    i += c.len_utf8();
                 }
-                // the run of ASCII letters and digits, at once
-                let run = bytes[i..]
-                    .iter()
-                    .position(|&b| ASCII_ALNUM_LOWER[usize::from(b)] == 0)
-                    .unwrap_or(bytes.len() - i);
-                out.extend(
-                    bytes[i..i + run]
-                        .iter()
-                        .map(|&b| ASCII_ALNUM_LOWER[usize::from(b)]),
-                );
-                i += run;
-                continue;
-            } else if let Some(a) = start.take() {
-                words.push(NameWord {
-                    start: a,
-                    end: i,
-                    text: &text[a..i],
-                    folded: "",
-                });
-                folds.push((fold_start, out.len()));
-                out.push(b' ');
             }
-            i += 1;
-            continue;
-        }
-        let c = text[i..].chars().next().unwrap_or_default();
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
-                fold_start = out.len();
-            }
-            folded.clear();
-            fold_char_into(c, &mut folded);
-            out.extend_from_slice(folded.as_bytes());
-        } else if let Some(a) = start.take() {
+        };
+        if i > start {
             words.push(NameWord {
-                start: a,
+                start,
                 end: i,
-                text: &text[a..i],
+                text: &text[start..i],
                 folded: "",
             });
-            folds.push((fold_start, out.len()));
-            out.push(b' ');
+            folds.push((fold_start, n));
+            phrase_bytes[n] = b' ';
+            n += 1;
         }
-        i += c.len_utf8();
+        i += after;
     }
-    if let Some(a) = start {
-        words.push(NameWord {
-            start: a,
-            end: text.len(),
-            text: &text[a..],
-            folded: "",
-        });
-        folds.push((fold_start, out.len()));
-        out.push(b' ');
-    }
+    out.truncate(n);
     // ASCII bytes and whole UTF-8 encodings of chars only
     *buf = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -1957,11 +2019,20 @@ struct NameWord<'a> {
     folded: &'a str,
 }
 
+/// Whether `w` is an uppercase char followed by at least one more.
+/// Inline with an ASCII fast path: it is asked of every word of every
+/// original.
+#[inline]
 fn is_capitalised(w: &str) -> bool {
-    let mut cs = w.chars();
-    match cs.next() {
-        Some(c) => c.is_uppercase() && cs.next().is_some(),
-        None => false,
+    match w.as_bytes() {
+        [first, rest @ ..] if first.is_ascii() => first.is_ascii_uppercase() && !rest.is_empty(),
+        _ => {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(c) => c.is_uppercase() && cs.next().is_some(),
+                None => false,
+            }
+        }
     }
 }
 
@@ -2350,6 +2421,30 @@ const IMBALANCE_BYTES: [bool; 256] = {
     t
 };
 
+/// The first byte at or after `from` in `bytes` for which `flagged` holds.
+///
+/// Texts are long and flagged bytes rare, so 16 bytes are skipped at a
+/// time while none of them is flagged: `flagged` is applied to all 16
+/// with no branch in between, which compiles to a few vector
+/// instructions when `flagged` is made of comparisons joined by `&` and
+/// `|` (a `&&` or `||` would be one branch per byte), and to a load and
+/// an `or` per byte when it is a table look-up.
+#[inline]
+fn find_byte(bytes: &[u8], from: usize, flagged: impl Fn(u8) -> bool) -> Option<usize> {
+    let rest = &bytes[from..];
+    let mut clean = 0;
+    for chunk in rest.as_chunks::<16>().0 {
+        if chunk.iter().fold(false, |any, &b| any | flagged(b)) {
+            break;
+        }
+        clean += 16;
+    }
+    rest[clean..]
+        .iter()
+        .position(|&b| flagged(b))
+        .map(|k| from + clean + k)
+}
+
 /// Returns a description of the first imbalance, if any.
 fn imbalance(s: &str) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
@@ -2359,11 +2454,8 @@ fn imbalance(s: &str) -> Option<String> {
     let mut i = 0;
     // the next byte looked at: never a UTF-8 continuation byte, so `i` is a
     // char boundary
-    while let Some(skip) = bytes[i..]
-        .iter()
-        .position(|&b| IMBALANCE_BYTES[usize::from(b)])
-    {
-        i += skip;
+    while let Some(at) = find_byte(bytes, i, |b| IMBALANCE_BYTES[usize::from(b)]) {
+        i = at;
         let b = bytes[i];
         i += 1;
         // every character looked at is ASCII or starts with 0xC2 («») or
@@ -2508,18 +2600,15 @@ fn script_name(s: Script) -> &'static str {
 /// The bytes [`check_suspicious`] looks at first: C0 controls but '\n' and
 /// '\t', DEL, and the first bytes of non-ASCII chars but 0xC3..=0xC9
 /// (U+00C0..U+027F: Latin letters, × and ÷, IPA letters; no control,
-/// bidi, zero-width, Greek or Cyrillic char).
-const SUSPICIOUS_BYTES: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b < 0x20 && b != 0x0A && b != 0x09)
-            || b == 0x7F
-            || (b >= 0xC0 && !(b >= 0xC3 && b <= 0xC9));
-        b += 1;
-    }
-    t
-};
+/// bidi, zero-width, Greek or Cyrillic char). Comparisons rather than a
+/// table, so that [`find_byte`] can test many bytes at once.
+fn is_suspicious_byte(b: u8) -> bool {
+    // `&` and `|`, not `&&` nor `||`: no branch, see [`find_byte`] (a
+    // range's `contains` is one subtraction and comparison)
+    let c0_control = (b < 0x20) & (b != b'\n') & (b != b'\t');
+    let outside_latin = (b >= 0xC0) & !(0xC3..=0xC9).contains(&b);
+    c0_control | (b == 0x7F) | outside_latin
+}
 
 fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
     // (char, times) in char order; a Greek or Cyrillic letter seen?
@@ -2529,11 +2618,8 @@ fn check_suspicious(label: &str, s: &str, hits: &mut Vec<Hit>) {
     let mut i = 0;
     // the next byte looked at: an ASCII byte or a char's first byte, so `i`
     // is a char boundary; the chars skipped can not be suspicious
-    while let Some(skip) = bytes[i..]
-        .iter()
-        .position(|&b| SUSPICIOUS_BYTES[usize::from(b)])
-    {
-        i += skip;
+    while let Some(at) = find_byte(bytes, i, is_suspicious_byte) {
+        i = at;
         let c = char_at(s, i).unwrap_or_default();
         i += c.len_utf8();
         if c.is_ascii() {
@@ -3397,6 +3483,34 @@ mod tests {
     }
 
     #[test]
+    fn number_vocab_is_a_case_insensitive_search() {
+        let plain = |w: &str| {
+            NUMBER_VOCAB
+                .iter()
+                .find(|v| v.eq_ignore_ascii_case(w))
+                .copied()
+                .unwrap_or("")
+        };
+        let mut words: Vec<String> = vec![String::new(), "É".into(), "año".into()];
+        for v in NUMBER_VOCAB {
+            words.push(v.to_string());
+            words.push(v.to_ascii_uppercase());
+            words.push(format!("{v}s"));
+            words.push(v[1..].to_string());
+            words.push(v[..v.len() - 1].to_string());
+            // the last letter changed, in both cases, and to a non-letter
+            for last in [b'a', b'Z', b'e', b'S', b'@', b'[', b'{', b'`', b'0', b' '] {
+                let mut w = v.as_bytes().to_vec();
+                *w.last_mut().unwrap() = last;
+                words.push(String::from_utf8(w).unwrap());
+            }
+        }
+        for w in &words {
+            assert_eq!(number_vocab(w), plain(w), "{w:?}");
+        }
+    }
+
+    #[test]
     fn roman_value_same_as_reference() {
         let letters = b"IVXLCDMi";
         let mut s = Vec::new();
@@ -3461,6 +3575,62 @@ mod tests {
                 clock_key(raw).map(|k| k.to_string()),
                 reference::clock_key(raw)
             );
+        }
+    }
+
+    #[test]
+    fn find_byte_is_position() {
+        let flagged = |b: u8| IMBALANCE_BYTES[usize::from(b)];
+        let mut bytes = Vec::new();
+        for len in 0..50 {
+            for at in 0..=len {
+                for special in [0u8, b'(', 0x7F, 0xC2, 0xC3, 0xE2, b'\n', 0xFF] {
+                    bytes.clear();
+                    bytes.resize(len, b'a');
+                    if at < len {
+                        bytes[at] = special;
+                    }
+                    for from in 0..=len {
+                        for pred in [&flagged as &dyn Fn(u8) -> bool, &is_suspicious_byte] {
+                            assert_eq!(
+                                find_byte(&bytes, from, pred),
+                                bytes[from..]
+                                    .iter()
+                                    .position(|&b| pred(b))
+                                    .map(|k| from + k),
+                                "{bytes:?} from {from}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chunked_scans_same_as_reference() {
+        // flagged chars on both sides of the 16-byte chunk boundaries
+        for special in [
+            "\u{7}", "\u{7f}", "\u{202E}", "\u{200B}", "(", "»", "“", "\"", "д", "\t",
+        ] {
+            for n in 0..40 {
+                let lead = "a".repeat(n);
+                let o = format!("{lead}{special} dos{special}{lead})");
+                same_as_reference(&o, &o.replace("dos", "two"), &LintOptions::default());
+            }
+        }
+    }
+
+    #[test]
+    fn folds_grow_at_most_fold_growth_times() {
+        // folded_words sizes its phrase on it
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_alphanumeric() {
+                buf.clear();
+                fold_char_into(c, &mut buf);
+                assert!(buf.len() <= FOLD_GROWTH * c.len_utf8(), "{c:?}");
+            }
         }
     }
 
