@@ -426,10 +426,24 @@ struct LineIndex {
 
 impl LineIndex {
     fn new(source: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(lines_from(source, 0).map(|(_, _, next)| next))
-            .take_while(|&next| next < source.len() || next == 0)
-            .collect::<Vec<_>>();
+        let mut starts = vec![0];
+        let line_ends = |next: &usize| *next < source.len();
+        if source.contains('\r') {
+            starts.extend(
+                lines_from(source, 0)
+                    .map(|(_, _, next)| next)
+                    .filter(line_ends),
+            );
+        } else {
+            // Without `\r` every line ends at a `\n`: let `match_indices`
+            // find them with memchr instead of testing byte by byte.
+            starts.extend(
+                source
+                    .match_indices('\n')
+                    .map(|(at, _)| at + 1)
+                    .filter(line_ends),
+            );
+        }
         let bom = if source.starts_with('\u{feff}') {
             '\u{feff}'.len_utf8()
         } else {
