@@ -32,8 +32,10 @@
 //! 2. The stripped text is parsed by pulldown-cmark with smart punctuation,
 //!    tables, strikethrough, footnotes, task lists and heading attributes.
 //! 3. The reader-visible text of every inline block (paragraph, heading,
-//!    table cell, tight list item, …) is collected character by character,
-//!    each character remembering its source offset. Ignored entirely: code
+//!    table cell, tight list item, …) is collected as one string, with the
+//!    list of its quote marks and runs that map every character back to its
+//!    source offset; quotations are then found by visiting only the marks
+//!    and copying the text between them. Ignored entirely: code
 //!    blocks, HTML blocks, inline HTML (tags, attributes, comments), image
 //!    alt text, link and image destinations and titles, footnote reference
 //!    labels, task list markers. Inline code spans are part of a quotation's
