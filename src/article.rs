@@ -635,10 +635,11 @@ impl Block {
 
     /// Byte index in `text` just after the mark's visible character.
     fn mark_end(&self, mark: &Mark) -> usize {
-        let width = self.text[mark.at..]
-            .chars()
-            .next()
-            .map_or(0, char::len_utf8);
+        let width = self
+            .text
+            .get(mark.at..)
+            .and_then(|rest| rest.chars().next());
+        let width = width.map_or(0, char::len_utf8);
         mark.at + width
     }
 
@@ -1228,7 +1229,8 @@ impl<'a> Scanner<'a> {
                             && let Some(mut done) = active.take()
                         {
                             // Up to, not including, the closing mark.
-                            done.text.push_str(&block.text[copied_to..mark.at]);
+                            done.text
+                                .push_str(block.text.get(copied_to..mark.at).unwrap_or(""));
                             self.out.push(Found {
                                 offset: done.offset,
                                 text: done.text,
@@ -1243,7 +1245,8 @@ impl<'a> Scanner<'a> {
             }
         }
         if let Some(mut open) = active {
-            open.text.push_str(&block.text[copied_to..]);
+            open.text
+                .push_str(block.text.get(copied_to..).unwrap_or(""));
             self.pending = Some((open, index));
         }
     }
@@ -1275,7 +1278,10 @@ fn block_quote_quotations(text: &str, group: &[&Block]) -> Vec<Found> {
         let covers_end = only.end_block == last_block
             && match only.closed_at {
                 None => true,
-                Some(after) => group[last_block].text[after..]
+                Some(after) => group[last_block]
+                    .text
+                    .get(after..)
+                    .unwrap_or("")
                     .chars()
                     .all(|c| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?')),
             };
