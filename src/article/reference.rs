@@ -1,0 +1,544 @@
+//! The quotation extraction of [`super::extract`] before blocks were kept as
+//! text plus a list of quote marks (it kept one `Piece` per visible
+//! character), kept as a test oracle: the differential tests in
+//! `super::tests` assert that both find the same quotations and prose.
+//!
+//! What the rewrite did not change is shared, not copied: stripping,
+//! positions, the quote-mark rules (`can_open`, `can_close`), and the
+//! removal of malformed markup, which still works on pieces.
+
+use super::{
+    LineIndex, MarkKind, PLACEHOLDER, Piece, PieceKind, Quotation, Stripped, can_close, can_open,
+    curly_kind, drop_malformed_markup, parser_options,
+};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// Quotations and prose of `source`, as the old extraction found them.
+pub(super) fn extract(source: &str) -> (Vec<Quotation>, String) {
+    let stripped = Stripped::new(source);
+    let text = stripped.text.as_str();
+    let (blocks, _) = collect_blocks(text);
+    let lines = LineIndex::new(source);
+    let quotations = find_quotations(text, &blocks)
+        .into_iter()
+        .map(|found| {
+            let offset = stripped.to_source(found.offset);
+            let (line, column) = lines.position(source, offset);
+            Quotation {
+                line,
+                column,
+                offset,
+                text: found.text,
+            }
+        })
+        .collect();
+    let mut prose = String::new();
+    for block in &blocks {
+        let chars = block.prose();
+        if chars.clone().all(char::is_whitespace) {
+            continue;
+        }
+        if !prose.is_empty() {
+            prose.push_str("\n\n");
+        }
+        prose.extend(chars);
+    }
+    (quotations, prose)
+}
+
+/// The visible characters of one inline block.
+#[derive(Debug, Default)]
+struct Block {
+    pieces: Vec<Piece>,
+    paragraph: bool,
+    /// Changes whenever a block-level event other than a paragraph boundary
+    /// happens: two paragraphs with the same generation are adjacent siblings.
+    generation: u64,
+    /// Id of the outermost block quote containing this block.
+    block_quote: Option<u64>,
+}
+
+impl Block {
+    /// The block's visible text, inline code included (quotation text).
+    fn visible(&self) -> String {
+        self.pieces.iter().map(|p| p.visible).collect()
+    }
+
+    /// The block's visible characters without inline code (prose).
+    fn prose(&self) -> impl Iterator<Item = char> + Clone + '_ {
+        self.pieces
+            .iter()
+            .filter(|p| p.kind != PieceKind::Code)
+            .map(|p| p.visible)
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    blocks: Vec<Block>,
+    current: Vec<Piece>,
+    in_paragraph: bool,
+    generation: u64,
+    quote_depth: usize,
+    quote_ids: u64,
+    hidden_depth: usize,
+    image_depth: usize,
+}
+
+impl Collector {
+    fn flush(&mut self) {
+        while self
+            .current
+            .last()
+            .is_some_and(|p| p.kind == PieceKind::Break)
+        {
+            self.current.pop();
+        }
+        if self.current.is_empty() {
+            return;
+        }
+        let block_quote = (self.quote_depth > 0).then_some(self.quote_ids);
+        self.blocks.push(Block {
+            pieces: std::mem::take(&mut self.current),
+            paragraph: self.in_paragraph,
+            generation: self.generation,
+            block_quote,
+        });
+    }
+
+    fn block_boundary(&mut self) {
+        self.flush();
+        self.generation += 1;
+    }
+
+    fn hidden(&self) -> bool {
+        self.hidden_depth > 0 || self.image_depth > 0
+    }
+
+    fn push_text(&mut self, text: &str, source: &str, range: Range<usize>) {
+        let raw = source.get(range.clone()).unwrap_or("");
+        // At most one piece per byte: grow once, not by doubling.
+        self.current.reserve(text.len());
+        if raw == text {
+            for (i, c) in text.char_indices() {
+                if c == PLACEHOLDER {
+                    continue;
+                }
+                self.current.push(Piece {
+                    visible: c,
+                    offset: range.start + i,
+                    len: c.len_utf8(),
+                    kind: curly_kind(c).map_or(PieceKind::Text, PieceKind::Mark),
+                });
+            }
+        } else if raw == "\"" && (text == "“" || text == "”") {
+            let kind = if text == "“" {
+                MarkKind::StraightLeft
+            } else {
+                MarkKind::StraightRight
+            };
+            self.current.push(Piece {
+                visible: '"',
+                offset: range.start,
+                len: 1,
+                kind: PieceKind::Mark(kind),
+            });
+        } else if !raw.is_empty() && raw.bytes().all(|b| matches!(b, b'\'' | b'-' | b'.')) {
+            // Smart punctuation: keep what the author wrote.
+            for (i, c) in raw.char_indices() {
+                self.current.push(Piece {
+                    visible: c,
+                    offset: range.start + i,
+                    len: 1,
+                    kind: PieceKind::Text,
+                });
+            }
+        } else {
+            // Entities and other synthesized text: every character at the
+            // start of its source.
+            for c in text.chars().filter(|&c| c != PLACEHOLDER) {
+                self.current.push(Piece {
+                    visible: c,
+                    offset: range.start,
+                    len: range.len(),
+                    kind: curly_kind(c).map_or(PieceKind::Text, PieceKind::Mark),
+                });
+            }
+        }
+    }
+
+    fn push_simple(&mut self, text: &str, offset: usize, kind: PieceKind) {
+        if kind == PieceKind::Break && self.current.is_empty() {
+            return;
+        }
+        for c in text.chars().filter(|&c| c != PLACEHOLDER) {
+            self.current.push(Piece {
+                visible: c,
+                offset,
+                len: 0,
+                kind,
+            });
+        }
+    }
+}
+
+/// Parses the stripped text; returns the inline blocks and the ranges of raw
+/// HTML (block and inline).
+fn collect_blocks(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
+    let mut c = Collector::default();
+    let mut html = Vec::new();
+    for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {
+                    c.flush();
+                    c.in_paragraph = true;
+                }
+                Tag::BlockQuote(_) => {
+                    c.block_boundary();
+                    if c.quote_depth == 0 {
+                        c.quote_ids += 1;
+                    }
+                    c.quote_depth += 1;
+                }
+                Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
+                    c.block_boundary();
+                    c.hidden_depth += 1;
+                }
+                Tag::Image { .. } => c.image_depth += 1,
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. } => {}
+                _ => c.block_boundary(),
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph => {
+                    c.flush();
+                    c.in_paragraph = false;
+                }
+                TagEnd::BlockQuote(_) => {
+                    c.block_boundary();
+                    c.quote_depth = c.quote_depth.saturating_sub(1);
+                }
+                TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
+                    c.block_boundary();
+                    c.hidden_depth = c.hidden_depth.saturating_sub(1);
+                }
+                TagEnd::Image => c.image_depth = c.image_depth.saturating_sub(1),
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link => {}
+                _ => c.block_boundary(),
+            },
+            Event::Text(t) if !c.hidden() => c.push_text(&t, text, range),
+            Event::Code(t) if !c.hidden() => c.push_simple(&t, range.start, PieceKind::Code),
+            Event::SoftBreak if !c.hidden() => c.push_simple(" ", range.start, PieceKind::Break),
+            Event::HardBreak if !c.hidden() => c.push_simple("\n", range.start, PieceKind::Break),
+            Event::Html(_) | Event::InlineHtml(_) if c.image_depth == 0 => html.push(range),
+            Event::Rule => c.block_boundary(),
+            _ => {}
+        }
+    }
+    c.flush();
+    let mut blocks = c.blocks;
+    for block in &mut blocks {
+        drop_malformed_markup(&mut block.pieces, text);
+    }
+    blocks.retain(|b| !b.pieces.is_empty());
+    (blocks, html)
+}
+
+/// Is `piece` the character `c` written literally in the source (not an
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Double,
+    Guillemet,
+}
+
+enum Action {
+    Open(Level),
+    Close(Level),
+    Literal,
+}
+
+/// A quotation found, offset in the stripped text.
+#[derive(Debug)]
+struct Found {
+    offset: usize,
+    text: String,
+    /// Index of the block where it ended.
+    end_block: usize,
+    /// Index of the closing mark's piece in that block, if it was closed.
+    closed_at: Option<usize>,
+}
+
+struct Open {
+    offset: usize,
+    text: String,
+    stack: Vec<Level>,
+}
+
+/// Scans blocks in order, carrying an unclosed quotation to the next
+/// paragraph when that paragraph opens with a quote mark.
+struct Scanner<'a> {
+    text: &'a str,
+    out: Vec<Found>,
+    /// Unclosed quotation at the end of block `pending_block`.
+    pending: Option<(Open, usize)>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner {
+            text,
+            out: Vec::new(),
+            pending: None,
+        }
+    }
+
+    fn finish_pending(&mut self) {
+        if let Some((open, block)) = self.pending.take() {
+            self.out.push(Found {
+                offset: open.offset,
+                text: open.text,
+                end_block: block,
+                closed_at: None,
+            });
+        }
+    }
+
+    fn classify(&self, piece: &Piece, stack: &[Level], straight_open: &mut bool) -> Action {
+        let PieceKind::Mark(mark) = piece.kind else {
+            return Action::Literal;
+        };
+        let opens = can_open(self.text, piece.offset, piece.len);
+        let closes = can_close(self.text, piece.offset, piece.len);
+        let has = |level| stack.contains(&level);
+        match mark {
+            MarkKind::CurlyOpen => {
+                if stack.last() == Some(&Level::Double) && closes && !opens {
+                    Action::Close(Level::Double)
+                } else {
+                    Action::Open(Level::Double)
+                }
+            }
+            MarkKind::CurlyClose => {
+                if has(Level::Double) {
+                    Action::Close(Level::Double)
+                } else if stack.is_empty() && opens && !closes {
+                    Action::Open(Level::Double)
+                } else {
+                    Action::Literal
+                }
+            }
+            MarkKind::GuillemetOpen => Action::Open(Level::Guillemet),
+            MarkKind::GuillemetClose => {
+                if has(Level::Guillemet) {
+                    Action::Close(Level::Guillemet)
+                } else {
+                    Action::Literal
+                }
+            }
+            MarkKind::StraightLeft => {
+                if !*straight_open && opens {
+                    *straight_open = true;
+                    Action::Open(Level::Double)
+                } else if stack.last() == Some(&Level::Double) && closes {
+                    Action::Close(Level::Double)
+                } else {
+                    Action::Literal
+                }
+            }
+            MarkKind::StraightRight => {
+                *straight_open = false;
+                if has(Level::Double) {
+                    Action::Close(Level::Double)
+                } else {
+                    Action::Literal
+                }
+            }
+        }
+    }
+
+    fn feed(&mut self, index: usize, block: &Block, previous: Option<&Block>) {
+        let mut straight_open = false;
+        let mut active: Option<Open> = None;
+        let mut start = 0;
+        if let Some((mut open, _)) = self.pending.take() {
+            let adjacent = previous.is_some_and(|p| {
+                p.paragraph && block.paragraph && p.generation == block.generation
+            });
+            let continues = adjacent
+                && block.pieces.first().is_some_and(|first| {
+                    matches!(
+                        self.classify(first, &[], &mut straight_open),
+                        Action::Open(_)
+                    )
+                });
+            if continues {
+                if let Some(first) = block.pieces.first() {
+                    straight_open = matches!(first.kind, PieceKind::Mark(MarkKind::StraightLeft));
+                    let level = match first.kind {
+                        PieceKind::Mark(MarkKind::GuillemetOpen) => Level::Guillemet,
+                        _ => Level::Double,
+                    };
+                    open.text.push_str("\n\n");
+                    open.stack = vec![level];
+                }
+                start = 1;
+                active = Some(open);
+            } else {
+                straight_open = false;
+                self.pending = Some((open, index.saturating_sub(1)));
+                self.finish_pending();
+            }
+        }
+
+        for (i, piece) in block.pieces.iter().enumerate().skip(start) {
+            // Anything but a quote mark is literal text: kept inside a
+            // quotation, nothing outside.
+            if !matches!(piece.kind, PieceKind::Mark(_)) {
+                if let Some(open) = active.as_mut() {
+                    open.text.push(piece.visible);
+                }
+                continue;
+            }
+            let stack: &[Level] = active.as_ref().map_or(&[], |a| &a.stack);
+            match self.classify(piece, stack, &mut straight_open) {
+                Action::Open(level) => match active.as_mut() {
+                    None => {
+                        active = Some(Open {
+                            offset: piece.offset,
+                            text: String::new(),
+                            stack: vec![level],
+                        })
+                    }
+                    Some(open) => {
+                        open.text.push(piece.visible);
+                        open.stack.push(level);
+                    }
+                },
+                Action::Close(level) => {
+                    if let Some(open) = active.as_mut() {
+                        while let Some(top) = open.stack.pop() {
+                            if top == level {
+                                break;
+                            }
+                        }
+                        if open.stack.is_empty() {
+                            if let Some(done) = active.take() {
+                                self.out.push(Found {
+                                    offset: done.offset,
+                                    text: done.text,
+                                    end_block: index,
+                                    closed_at: Some(i),
+                                });
+                            }
+                        } else {
+                            open.text.push(piece.visible);
+                        }
+                    }
+                }
+                Action::Literal => {
+                    if let Some(open) = active.as_mut() {
+                        open.text.push(piece.visible);
+                    }
+                }
+            }
+        }
+        if let Some(open) = active {
+            self.pending = Some((open, index));
+        }
+    }
+
+    fn run(mut self, blocks: &[&Block]) -> Vec<Found> {
+        for (index, block) in blocks.iter().enumerate() {
+            let previous = index.checked_sub(1).and_then(|i| blocks.get(i)).copied();
+            self.feed(index, block, previous);
+        }
+        self.finish_pending();
+        self.out
+    }
+}
+
+/// The quotation(s) of one block quote (see the module docs).
+fn block_quote_quotations(text: &str, group: &[&Block]) -> Vec<Found> {
+    let is_blank = |p: &&Piece| p.visible.is_whitespace();
+    let Some(first) = group
+        .iter()
+        .flat_map(|b| b.pieces.iter())
+        .find(|p| !is_blank(p))
+    else {
+        return Vec::new();
+    };
+    let natural = Scanner::new(text).run(group);
+    if let [only] = natural.as_slice() {
+        let last_block = group.len() - 1;
+        let covers_end = only.end_block == last_block
+            && match only.closed_at {
+                None => true,
+                Some(at) => group[last_block].pieces.iter().skip(at + 1).all(|p| {
+                    p.visible.is_whitespace()
+                        || matches!(p.visible, '.' | ',' | ';' | ':' | '!' | '?')
+                }),
+            };
+        if only.offset == first.offset && covers_end {
+            return natural;
+        }
+    }
+    let mut all = String::new();
+    for block in group {
+        let visible = block.visible();
+        if visible.trim().is_empty() {
+            continue;
+        }
+        if !all.is_empty() {
+            all.push_str("\n\n");
+        }
+        all.push_str(&visible);
+    }
+    vec![Found {
+        offset: first.offset,
+        text: all,
+        end_block: last_index(group),
+        closed_at: None,
+    }]
+}
+
+fn last_index<T>(items: &[T]) -> usize {
+    items.len().saturating_sub(1)
+}
+
+fn find_quotations(text: &str, blocks: &[Block]) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut plain: Vec<&Block> = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        match blocks[i].block_quote {
+            None => {
+                plain.push(&blocks[i]);
+                i += 1;
+            }
+            Some(id) => {
+                out.extend(Scanner::new(text).run(&plain));
+                plain.clear();
+                let mut group = Vec::new();
+                while i < blocks.len() && blocks[i].block_quote == Some(id) {
+                    group.push(&blocks[i]);
+                    i += 1;
+                }
+                out.extend(block_quote_quotations(text, &group));
+            }
+        }
+    }
+    out.extend(Scanner::new(text).run(&plain));
+    out
+}
