@@ -208,9 +208,21 @@ fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) 
             i += 1;
             continue;
         }
+        // Copy a whole stretch of words joined by single spaces at once
+        // (most of a text): it is already collapsed. The stretch ends at
+        // any other whitespace, at a space followed by whitespace and at a
+        // space that ends `text` (the caller's next run may start with more
+        // whitespace), so it both starts and ends with a non-space.
         let start = i;
-        while i < bytes.len() && !is_ascii_space(bytes[i]) {
-            i += 1;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b > b' ' || !is_ascii_space(b) {
+                i += 1;
+            } else if b == b' ' && bytes.get(i + 1).is_some_and(|&next| !is_ascii_space(next)) {
+                i += 2;
+            } else {
+                break;
+            }
         }
         if *pending_space {
             out.push(' ');
@@ -1944,6 +1956,28 @@ mod tests {
         refolded.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// Mostly ASCII words and single spaces, with every way a run of words
+    /// joined by single spaces can end: other ASCII whitespace, a double
+    /// space, the end of the text, a non-ASCII space, an invisible or
+    /// another non-ASCII character (`normalize` copies such runs whole).
+    fn wordy_text() -> impl Strategy<Value = String> {
+        // Every atom is a regex, so that they share one strategy type.
+        let atom = prop_oneof![
+            6 => "[a-c,.]{1,4}",
+            6 => " ",
+            1 => "  ",
+            1 => "[\t\n\x0b\x0c\r\x01]",
+            1 => "\u{a0}",
+            1 => "\u{2009}",
+            1 => "\u{ad}",
+            1 => "\u{200b}",
+            1 => "é",
+            1 => "e\u{301}",
+            1 => "…",
+        ];
+        prop::collection::vec(atom, 0..30).prop_map(|atoms| atoms.concat())
+    }
+
     fn any_text() -> impl Strategy<Value = String> {
         prop_oneof![tricky_text(), any::<String>()]
     }
@@ -2022,6 +2056,11 @@ mod tests {
         fn prop_ascii_fast_path_collapses_like_split_whitespace(s in "[ -~\t\n\x0b\x0c\r]{0,40}") {
             let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
             prop_assert_eq!(normalize(&s), joined);
+        }
+
+        #[test]
+        fn prop_normalize_agrees_on_wordy_text(s in wordy_text()) {
+            prop_assert_eq!(normalize(&s), reference_normalize(&s));
         }
 
         #[test]
