@@ -356,6 +356,14 @@ fn is_word_char(c: char) -> bool {
 /// Strips surrounding punctuation from a space-free piece; `None` if nothing
 /// is left.
 fn strip_word(piece: &str) -> Option<&str> {
+    // Most pieces start and end with an ASCII letter or digit: nothing to
+    // strip.
+    if let (Some(first), Some(last)) = (piece.as_bytes().first(), piece.as_bytes().last())
+        && first.is_ascii_alphanumeric()
+        && last.is_ascii_alphanumeric()
+    {
+        return Some(piece);
+    }
     let w = piece.trim_matches(|c: char| !is_word_char(c));
     (!w.is_empty()).then_some(w)
 }
@@ -378,7 +386,31 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Words of an already normalised text, borrowed from it.
 fn normalized_words(norm: &str) -> Vec<&str> {
-    norm.split(' ').filter_map(strip_word).collect()
+    let mut words = Vec::new();
+    push_normalized_words(norm, &mut words);
+    words
+}
+
+/// Appends the words of an already normalised text to `words`.
+fn push_normalized_words<'a>(norm: &'a str, words: &mut Vec<&'a str>) {
+    let bytes = norm.as_bytes();
+    // A normalised text's pieces are separated by single spaces: there is
+    // one more piece than spaces, and at most as many words.
+    words.reserve(bytes.iter().filter(|&&b| b == b' ').count() + 1);
+    // Split by hand: `str::split` searches for each space with a `memchr`
+    // call, which costs more than it saves on words of a few letters.
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b' ' {
+            if let Some(w) = strip_word(&norm[start..i]) {
+                words.push(w);
+            }
+            start = i + 1;
+        }
+    }
+    if let Some(w) = strip_word(&norm[start..]) {
+        words.push(w);
+    }
 }
 
 /// A word of a record text with its byte span in the un-normalised text.
@@ -533,7 +565,7 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
     let mut current: Vec<&str> = Vec::new();
     for piece in pieces {
         match piece {
-            Some(text) => current.extend(normalized_words(text)),
+            Some(text) => push_normalized_words(text, &mut current),
             None => {
                 if !current.is_empty() {
                     segments.push(Segment::new(std::mem::take(&mut current)));
@@ -597,6 +629,31 @@ fn kmp_table(pat: &[&str]) -> Vec<usize> {
     t
 }
 
+/// How many words [`Quotation`] keeps as probes.
+const PROBES: usize = 3;
+
+/// Up to [`PROBES`] of the longest distinct `words`, longest first and,
+/// among words of one length, earliest first; picked in one pass, without
+/// sorting all of a long quotation's words.
+fn longest_distinct<'a>(words: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut longest: Vec<&str> = Vec::with_capacity(PROBES + 1);
+    for w in words {
+        // A word no longer than the shortest kept one would land past the
+        // end (an earlier copy of it is kept or was pushed out the same way).
+        let too_short = longest.len() == PROBES && longest[PROBES - 1].len() >= w.len();
+        if too_short || longest.contains(&w) {
+            continue;
+        }
+        let at = longest
+            .iter()
+            .position(|l| l.len() < w.len())
+            .unwrap_or(longest.len());
+        longest.insert(at, w);
+        longest.truncate(PROBES);
+    }
+    longest
+}
+
 /// The parsed quotation.
 struct Quotation<'a> {
     segments: Vec<Segment<'a>>,
@@ -610,13 +667,11 @@ impl<'a> Quotation<'a> {
     fn parse(norm: &'a str) -> Self {
         let segments = parse_segments(norm);
         let total = segments.iter().map(|s| s.words.len()).sum();
-        let mut probes: Vec<&str> = segments
-            .iter()
-            .flat_map(|s| s.words.iter().skip(1).copied())
-            .collect();
-        probes.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        probes.dedup();
-        probes.truncate(3);
+        let probes = longest_distinct(
+            segments
+                .iter()
+                .flat_map(|s| s.words.iter().skip(1).copied()),
+        );
         Quotation {
             segments,
             total,
@@ -2061,6 +2116,29 @@ mod tests {
         #[test]
         fn prop_normalize_agrees_on_wordy_text(s in wordy_text()) {
             prop_assert_eq!(normalize(&s), reference_normalize(&s));
+        }
+
+        #[test]
+        fn prop_normalized_words_agree_with_split_and_trim(s in prop_oneof![wordy_text(), any_text()]) {
+            let norm = normalize(&s);
+            let expected: Vec<&str> = norm
+                .split(' ')
+                .map(|piece| piece.trim_matches(|c: char| !is_word_char(c)))
+                .filter(|w| !w.is_empty())
+                .collect();
+            prop_assert_eq!(normalized_words(&norm), expected);
+        }
+
+        #[test]
+        fn prop_longest_distinct_agrees_with_sorting(
+            ws in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("cc"), Just("dd"), Just("eee"), Just("f"), Just("gggg")], 0..12),
+        ) {
+            let mut expected: Vec<&str> = ws.clone();
+            expected.sort_by_key(|w| std::cmp::Reverse(w.len()));
+            let mut seen = std::collections::HashSet::new();
+            expected.retain(|w| seen.insert(*w));
+            expected.truncate(PROBES);
+            prop_assert_eq!(longest_distinct(ws.iter().copied()), expected);
         }
 
         #[test]
