@@ -232,12 +232,32 @@ fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) 
     }
 }
 
+/// Length of the ASCII prefix of `text`, looked at eight bytes at a time
+/// (texts are mostly ASCII even in languages with accents).
+fn ascii_prefix_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut len = 0;
+    for chunk in chunks.by_ref() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        len += 8;
+    }
+    len + bytes[len..].iter().take_while(|b| b.is_ascii()).count()
+}
+
 /// Whether `text` passes the NFC quick check. ASCII characters are NFC and
 /// of combining class 0, so only the runs of other characters are looked
 /// at, each on its own.
 fn is_nfc_quick_runs(text: &str) -> bool {
     let mut rest = text;
-    while let Some(start) = rest.bytes().position(|b| !b.is_ascii()) {
+    loop {
+        let start = ascii_prefix_len(rest);
+        if start == rest.len() {
+            break;
+        }
         let tail = &rest[start..];
         let end = tail
             .bytes()
@@ -291,10 +311,7 @@ pub fn normalize(text: &str) -> String {
     while !rest.is_empty() {
         // Both cuts fall on character boundaries: at an ASCII byte or at
         // the first byte of a multi-byte character.
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let ascii = ascii_prefix_len(rest);
         push_ascii_collapsed(&mut out, &rest[..ascii], &mut pending_space);
         let tail = &rest[ascii..];
         let other = tail
@@ -2139,6 +2156,12 @@ mod tests {
             expected.retain(|w| seen.insert(*w));
             expected.truncate(PROBES);
             prop_assert_eq!(longest_distinct(ws.iter().copied()), expected);
+        }
+
+        #[test]
+        fn prop_ascii_prefix_len_agrees_with_position(s in prop_oneof![wordy_text(), any_text()]) {
+            let expected = s.bytes().position(|b| !b.is_ascii()).unwrap_or(s.len());
+            prop_assert_eq!(ascii_prefix_len(&s), expected);
         }
 
         #[test]
