@@ -197,9 +197,37 @@ fn collapse_ascii_whitespace(text: &str) -> String {
     out
 }
 
+/// Whether the ASCII `text` has no whitespace but single spaces: no control
+/// characters (tab, newline and the like; other control characters only
+/// make this answer `false`) and no double space. Checked in passes the
+/// compiler can vectorise, unlike the byte-by-byte collapse.
+fn has_only_single_spaces(text: &str) -> bool {
+    !text
+        .as_bytes()
+        .iter()
+        .fold(false, |control, &b| control | (b < b' '))
+        && !text.contains("  ")
+}
+
 /// Appends the ASCII `text` to `out` with whitespace runs made one space;
 /// `pending_space` carries a run across calls (no space is put first).
 fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) {
+    if has_only_single_spaces(text) {
+        // Stored texts nearly always are collapsed already, but for a space
+        // at either end of an ASCII run between other characters.
+        if text.starts_with(' ') {
+            *pending_space = !out.is_empty();
+        }
+        let inner = text.trim_matches(' ');
+        if !inner.is_empty() {
+            if *pending_space {
+                out.push(' ');
+            }
+            out.push_str(inner);
+            *pending_space = text.ends_with(' ');
+        }
+        return;
+    }
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -208,9 +236,21 @@ fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) 
             i += 1;
             continue;
         }
+        // Copy a whole stretch of words joined by single spaces at once
+        // (most of a text): it is already collapsed. The stretch ends at
+        // any other whitespace, at a space followed by whitespace and at a
+        // space that ends `text` (the caller's next run may start with more
+        // whitespace), so it both starts and ends with a non-space.
         let start = i;
-        while i < bytes.len() && !is_ascii_space(bytes[i]) {
-            i += 1;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b > b' ' || !is_ascii_space(b) {
+                i += 1;
+            } else if b == b' ' && bytes.get(i + 1).is_some_and(|&next| !is_ascii_space(next)) {
+                i += 2;
+            } else {
+                break;
+            }
         }
         if *pending_space {
             out.push(' ');
@@ -220,12 +260,32 @@ fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) 
     }
 }
 
+/// Length of the ASCII prefix of `text`, looked at eight bytes at a time
+/// (texts are mostly ASCII even in languages with accents).
+fn ascii_prefix_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut len = 0;
+    for chunk in chunks.by_ref() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        len += 8;
+    }
+    len + bytes[len..].iter().take_while(|b| b.is_ascii()).count()
+}
+
 /// Whether `text` passes the NFC quick check. ASCII characters are NFC and
 /// of combining class 0, so only the runs of other characters are looked
 /// at, each on its own.
 fn is_nfc_quick_runs(text: &str) -> bool {
     let mut rest = text;
-    while let Some(start) = rest.bytes().position(|b| !b.is_ascii()) {
+    loop {
+        let start = ascii_prefix_len(rest);
+        if start == rest.len() {
+            break;
+        }
         let tail = &rest[start..];
         let end = tail
             .bytes()
@@ -279,10 +339,7 @@ pub fn normalize(text: &str) -> String {
     while !rest.is_empty() {
         // Both cuts fall on character boundaries: at an ASCII byte or at
         // the first byte of a multi-byte character.
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let ascii = ascii_prefix_len(rest);
         push_ascii_collapsed(&mut out, &rest[..ascii], &mut pending_space);
         let tail = &rest[ascii..];
         let other = tail
@@ -344,6 +401,14 @@ fn is_word_char(c: char) -> bool {
 /// Strips surrounding punctuation from a space-free piece; `None` if nothing
 /// is left.
 fn strip_word(piece: &str) -> Option<&str> {
+    // Most pieces start and end with an ASCII letter or digit: nothing to
+    // strip.
+    if let (Some(first), Some(last)) = (piece.as_bytes().first(), piece.as_bytes().last())
+        && first.is_ascii_alphanumeric()
+        && last.is_ascii_alphanumeric()
+    {
+        return Some(piece);
+    }
     let w = piece.trim_matches(|c: char| !is_word_char(c));
     (!w.is_empty()).then_some(w)
 }
@@ -366,7 +431,31 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Words of an already normalised text, borrowed from it.
 fn normalized_words(norm: &str) -> Vec<&str> {
-    norm.split(' ').filter_map(strip_word).collect()
+    let mut words = Vec::new();
+    push_normalized_words(norm, &mut words);
+    words
+}
+
+/// Appends the words of an already normalised text to `words`.
+fn push_normalized_words<'a>(norm: &'a str, words: &mut Vec<&'a str>) {
+    let bytes = norm.as_bytes();
+    // A normalised text's pieces are separated by single spaces: there is
+    // one more piece than spaces, and at most as many words.
+    words.reserve(bytes.iter().filter(|&&b| b == b' ').count() + 1);
+    // Split by hand: `str::split` searches for each space with a `memchr`
+    // call, which costs more than it saves on words of a few letters.
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b' ' {
+            if let Some(w) = strip_word(&norm[start..i]) {
+                words.push(w);
+            }
+            start = i + 1;
+        }
+    }
+    if let Some(w) = strip_word(&norm[start..]) {
+        words.push(w);
+    }
 }
 
 /// A word of a record text with its byte span in the un-normalised text.
@@ -521,7 +610,7 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
     let mut current: Vec<&str> = Vec::new();
     for piece in pieces {
         match piece {
-            Some(text) => current.extend(normalized_words(text)),
+            Some(text) => push_normalized_words(text, &mut current),
             None => {
                 if !current.is_empty() {
                     segments.push(Segment::new(std::mem::take(&mut current)));
@@ -585,6 +674,31 @@ fn kmp_table(pat: &[&str]) -> Vec<usize> {
     t
 }
 
+/// How many words [`Quotation`] keeps as probes.
+const PROBES: usize = 3;
+
+/// Up to [`PROBES`] of the longest distinct `words`, longest first and,
+/// among words of one length, earliest first; picked in one pass, without
+/// sorting all of a long quotation's words.
+fn longest_distinct<'a>(words: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut longest: Vec<&str> = Vec::with_capacity(PROBES + 1);
+    for w in words {
+        // A word no longer than the shortest kept one would land past the
+        // end (an earlier copy of it is kept or was pushed out the same way).
+        let too_short = longest.len() == PROBES && longest[PROBES - 1].len() >= w.len();
+        if too_short || longest.contains(&w) {
+            continue;
+        }
+        let at = longest
+            .iter()
+            .position(|l| l.len() < w.len())
+            .unwrap_or(longest.len());
+        longest.insert(at, w);
+        longest.truncate(PROBES);
+    }
+    longest
+}
+
 /// The parsed quotation.
 struct Quotation<'a> {
     segments: Vec<Segment<'a>>,
@@ -598,13 +712,11 @@ impl<'a> Quotation<'a> {
     fn parse(norm: &'a str) -> Self {
         let segments = parse_segments(norm);
         let total = segments.iter().map(|s| s.words.len()).sum();
-        let mut probes: Vec<&str> = segments
-            .iter()
-            .flat_map(|s| s.words.iter().skip(1).copied())
-            .collect();
-        probes.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        probes.dedup();
-        probes.truncate(3);
+        let probes = longest_distinct(
+            segments
+                .iter()
+                .flat_map(|s| s.words.iter().skip(1).copied()),
+        );
         Quotation {
             segments,
             total,
@@ -1944,6 +2056,28 @@ mod tests {
         refolded.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// Mostly ASCII words and single spaces, with every way a run of words
+    /// joined by single spaces can end: other ASCII whitespace, a double
+    /// space, the end of the text, a non-ASCII space, an invisible or
+    /// another non-ASCII character (`normalize` copies such runs whole).
+    fn wordy_text() -> impl Strategy<Value = String> {
+        // Every atom is a regex, so that they share one strategy type.
+        let atom = prop_oneof![
+            6 => "[a-c,.]{1,4}",
+            6 => " ",
+            1 => "  ",
+            1 => "[\t\n\x0b\x0c\r\x01]",
+            1 => "\u{a0}",
+            1 => "\u{2009}",
+            1 => "\u{ad}",
+            1 => "\u{200b}",
+            1 => "é",
+            1 => "e\u{301}",
+            1 => "…",
+        ];
+        prop::collection::vec(atom, 0..30).prop_map(|atoms| atoms.concat())
+    }
+
     fn any_text() -> impl Strategy<Value = String> {
         prop_oneof![tricky_text(), any::<String>()]
     }
@@ -2022,6 +2156,59 @@ mod tests {
         fn prop_ascii_fast_path_collapses_like_split_whitespace(s in "[ -~\t\n\x0b\x0c\r]{0,40}") {
             let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
             prop_assert_eq!(normalize(&s), joined);
+        }
+
+        #[test]
+        fn prop_normalize_agrees_on_wordy_text(s in wordy_text()) {
+            prop_assert_eq!(normalize(&s), reference_normalize(&s));
+        }
+
+        #[test]
+        fn prop_normalized_words_agree_with_split_and_trim(s in prop_oneof![wordy_text(), any_text()]) {
+            let norm = normalize(&s);
+            let expected: Vec<&str> = norm
+                .split(' ')
+                .map(|piece| piece.trim_matches(|c: char| !is_word_char(c)))
+                .filter(|w| !w.is_empty())
+                .collect();
+            prop_assert_eq!(normalized_words(&norm), expected);
+        }
+
+        #[test]
+        fn prop_longest_distinct_agrees_with_sorting(
+            ws in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("cc"), Just("dd"), Just("eee"), Just("f"), Just("gggg")], 0..12),
+        ) {
+            let mut expected: Vec<&str> = ws.clone();
+            expected.sort_by_key(|w| std::cmp::Reverse(w.len()));
+            let mut seen = std::collections::HashSet::new();
+            expected.retain(|w| seen.insert(*w));
+            expected.truncate(PROBES);
+            prop_assert_eq!(longest_distinct(ws.iter().copied()), expected);
+        }
+
+        #[test]
+        fn prop_ascii_prefix_len_agrees_with_position(s in prop_oneof![wordy_text(), any_text()]) {
+            let expected = s.bytes().position(|b| !b.is_ascii()).unwrap_or(s.len());
+            prop_assert_eq!(ascii_prefix_len(&s), expected);
+        }
+
+        #[test]
+        fn prop_ascii_collapse_agrees_with_split_whitespace(
+            s in "[ a\t\n\x0b\x0c\r\x01]{0,40}",
+            before in prop_oneof![Just(""), Just("x")],
+            pending in any::<bool>(),
+        ) {
+            // Both paths of push_ascii_collapsed, continuing a run of
+            // `before` (a pending space needs something before it) and
+            // followed by a non-space.
+            let pending = pending && !before.is_empty();
+            let mut out = before.to_owned();
+            let mut pending_space = pending;
+            push_ascii_collapsed(&mut out, &s, &mut pending_space);
+            out.push_str(if pending_space { " |" } else { "|" });
+            let joined = format!("{before}{}{s}|", if pending { " " } else { "" });
+            let expected = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(out, expected);
         }
 
         #[test]
