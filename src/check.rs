@@ -357,7 +357,7 @@ pub fn check_loaded(
     let Some(source) = source else {
         return report;
     };
-    let extracted = article::extract(source);
+    let mut extracted = article::extract(source);
     let exempt: Vec<String> = extracted
         .exemptions
         .iter()
@@ -370,9 +370,10 @@ pub fn check_loaded(
         .collect();
     let mut used = vec![false; records.len()];
     let mut translated_quoted = false;
-    for quotation in &extracted.quotations {
-        let result = check_quotation(
-            quotation,
+    // Each quotation's text moves into its result once checked.
+    for quotation in std::mem::take(&mut extracted.quotations) {
+        let mut result = check_quotation(
+            &quotation,
             &exempt,
             records,
             &states,
@@ -387,6 +388,7 @@ pub fn check_loaded(
                 translated_quoted = true;
             }
         }
+        result.0.text = quotation.text;
         report.quotations.push(result.0);
     }
     if translated_quoted {
@@ -419,8 +421,9 @@ pub fn check_loaded(
     report
 }
 
-/// Matches one quotation; returns its result, the record index it matched
-/// (exactly or as drift), and the side matched.
+/// Matches one quotation; returns its result (with an empty `text`, which
+/// the caller moves in), the record index it matched (exactly or as drift),
+/// and the side matched.
 // The article's state is passed piecewise, as before the normalisation cache
 // joined it; a struct for one private call would only rename the problem.
 #[allow(clippy::too_many_arguments)]
@@ -437,7 +440,7 @@ fn check_quotation(
     let mut result = QuotationResult {
         line: quotation.line,
         column: quotation.column,
-        text: quotation.text.clone(),
+        text: String::new(),
         quote: None,
         status: "untracked",
         state: None,
@@ -471,7 +474,8 @@ fn check_quotation(
             None,
         ));
     }
-    let shown = crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
+    // Only findings show the text: most quotations match an approved record.
+    let shown = || crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
     let norm = matching::normalize(&quotation.text);
     if exempt.contains(&norm) {
         result.status = "exempt";
@@ -488,7 +492,10 @@ fn check_quotation(
                 State::Pending | State::ChangesRequested => findings.push(finding(
                     "unapproved",
                     Some(r.to_string()),
-                    format!("“{shown}” is {r}, which is {state}: it needs an approved translation"),
+                    format!(
+                        "“{}” is {r}, which is {state}: it needs an approved translation",
+                        shown()
+                    ),
                     None,
                 )),
                 State::Stale => {
@@ -496,7 +503,7 @@ fn check_quotation(
                     findings.push(finding(
                         "stale-approval",
                         Some(r.to_string()),
-                        format!("“{shown}” is {r}, whose approval is stale: revision {rev} changed the text after it was approved"),
+                        format!("“{}” is {r}, whose approval is stale: revision {rev} changed the text after it was approved", shown()),
                         None,
                     ))
                 }
@@ -522,7 +529,8 @@ fn check_quotation(
                 "drift",
                 Some(r.to_string()),
                 format!(
-                    "“{shown}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
+                    "“{}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
+                    shown(),
                     similarity * 100.0
                 ),
                 // Punctuation around the quotation is the article's own.
@@ -534,7 +542,7 @@ fn check_quotation(
             findings.push(finding(
                 "untracked-quote",
                 None,
-                format!("“{shown}” matches no quote record of this article"),
+                format!("“{}” matches no quote record of this article", shown()),
                 None,
             ));
             (result, None, None)
