@@ -193,7 +193,7 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
         }
     };
     for id in ids {
-        let rel = format!("{}/{slug}/{id}.toml", crate::store::TRANSLATIONS_DIR);
+        let rel = Store::record_rel_path_of(slug, &id);
         if crate::store::validate_id(&id).is_err() {
             bad.push(RecordError {
                 path: rel,

@@ -172,17 +172,29 @@ impl Store {
 
     /// `translations/<slug>/<id>.toml`, relative to the root.
     pub fn record_rel_path(r: &QuoteRef) -> String {
-        format!("{TRANSLATIONS_DIR}/{}/{}.toml", r.slug, r.id)
+        Self::record_rel_path_of(&r.slug, &r.id)
+    }
+
+    /// [`Self::record_rel_path`] from a slug and an id that may not be
+    /// valid yet. `concat` sizes the string once; `format!` grew it two or
+    /// three times, and `check` builds one per record and finding.
+    pub fn record_rel_path_of(slug: &str, id: &str) -> String {
+        [TRANSLATIONS_DIR, "/", slug, "/", id, ".toml"].concat()
     }
 
     /// `articles/<slug>.md`, relative to the root.
     pub fn article_rel_path(slug: &str) -> String {
-        format!("{ARTICLES_DIR}/{slug}.md")
+        [ARTICLES_DIR, "/", slug, ".md"].concat()
     }
 
     /// Absolute path of a relative one.
     pub fn abs(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+        // `root.join(rel)`, in one allocation instead of a copy of the root
+        // that then grows: pushing onto an empty path just takes the root.
+        let mut path = PathBuf::with_capacity(self.root.as_os_str().len() + 1 + rel.len());
+        path.push(&self.root);
+        path.push(rel);
+        path
     }
 
     /// Whether the quote has a record file.
@@ -247,10 +259,13 @@ impl Store {
             }
         };
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if let Some(id) = name.strip_suffix(".toml") {
-                ids.push(id.to_string());
+            // The file name becomes the id in place, without a copy.
+            let Ok(mut name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if let Some(id_len) = name.strip_suffix(".toml").map(str::len) {
+                name.truncate(id_len);
+                ids.push(name);
             }
         }
         ids.sort();
@@ -587,6 +602,32 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_built_as_join_and_format_build_them() {
+        for root in ["/srv/news", "/srv/news/", "relative/root", "", "/"] {
+            let store = Store::new(root);
+            for rel in ["translations/a/b.toml", "articles/x.md", "", "a//b"] {
+                assert_eq!(
+                    store.abs(rel),
+                    Path::new(root).join(rel),
+                    "{root:?} {rel:?}"
+                );
+            }
+        }
+        let r = QuoteRef {
+            slug: "sheinbaum-call".into(),
+            id: "q1".into(),
+        };
+        assert_eq!(
+            Store::record_rel_path(&r),
+            format!("{TRANSLATIONS_DIR}/{}/{}.toml", r.slug, r.id)
+        );
+        assert_eq!(
+            Store::article_rel_path("sheinbaum-call"),
+            format!("{ARTICLES_DIR}/sheinbaum-call.md")
+        );
+    }
 
     #[test]
     fn names_follow_the_spec() {
