@@ -192,6 +192,7 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
             return (good, bad);
         }
     };
+    good.reserve_exact(ids.len());
     for id in ids {
         let rel = Store::record_rel_path_of(slug, &id);
         if crate::store::validate_id(&id).is_err() {
@@ -485,7 +486,7 @@ fn check_quotation(
         Match::Exact { index, side } => {
             let (r, q) = &records[index];
             let state = states[index];
-            result.quote = Some(r.to_string());
+            result.quote = Some(r.joined());
             result.status = "matched";
             result.state = Some(state);
             match state {
@@ -518,7 +519,7 @@ fn check_quotation(
             similarity,
         } => {
             let (r, _) = &records[index];
-            result.quote = Some(r.to_string());
+            result.quote = Some(r.joined());
             result.status = "drift";
             result.state = Some(states[index]);
             let which = match side {
