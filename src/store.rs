@@ -166,6 +166,17 @@ pub struct Store {
     root: PathBuf,
 }
 
+/// `entry.path().is_dir()`, without building the path or asking the file
+/// system again when the directory listing already says the entry is a
+/// directory or a plain file: only a symbolic link needs following.
+fn is_dir_following_links(entry: &fs::DirEntry) -> bool {
+    match entry.file_type() {
+        Ok(t) if t.is_dir() => true,
+        Ok(t) if !t.is_symlink() => false,
+        _ => entry.path().is_dir(),
+    }
+}
+
 impl Store {
     /// A store rooted at `root` (the repository's work tree).
     pub fn new(root: impl Into<PathBuf>) -> Store {
@@ -294,20 +305,20 @@ impl Store {
                 }
             };
             for entry in entries.flatten() {
-                let name = entry.file_name();
-                let Some(name) = name.to_str() else { continue };
-                let slug = if is_article {
-                    match name.strip_suffix(".md") {
-                        Some(s) => s,
-                        None => continue,
-                    }
-                } else if entry.path().is_dir() {
-                    name
-                } else {
+                // The file name becomes the slug in place, without a copy.
+                let Ok(mut name) = entry.file_name().into_string() else {
                     continue;
                 };
-                if valid_name(slug, 128) {
-                    slugs.push(slug.to_string());
+                if is_article {
+                    match name.strip_suffix(".md").map(str::len) {
+                        Some(slug_len) => name.truncate(slug_len),
+                        None => continue,
+                    }
+                } else if !is_dir_following_links(&entry) {
+                    continue;
+                }
+                if valid_name(&name, 128) {
+                    slugs.push(name);
                 }
             }
         }
@@ -609,6 +620,34 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_come_from_article_files_and_record_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("articles/not-an-article")).unwrap();
+        fs::create_dir_all(root.join("translations/with-records")).unwrap();
+        fs::create_dir_all(root.join("elsewhere/linked-folder")).unwrap();
+        fs::write(root.join("articles/written.md"), "").unwrap();
+        fs::write(root.join("articles/notes.txt"), "").unwrap();
+        fs::write(root.join("articles/Bad_Name.md"), "").unwrap();
+        fs::write(root.join("translations/stray-file"), "").unwrap();
+        fs::write(root.join("elsewhere/file"), "").unwrap();
+        #[cfg(unix)]
+        {
+            let link = |to: &str, at: &str| {
+                std::os::unix::fs::symlink(root.join(to), root.join(at)).unwrap()
+            };
+            link("elsewhere/linked-folder", "translations/linked-folder");
+            link("elsewhere/file", "translations/linked-file");
+            link("elsewhere/missing", "translations/dangling");
+        }
+        let mut expected = vec!["with-records", "written"];
+        if cfg!(unix) {
+            expected.insert(0, "linked-folder");
+        }
+        assert_eq!(Store::new(root).slugs().unwrap(), expected);
+    }
 
     #[test]
     fn paths_are_built_as_join_and_format_build_them() {
