@@ -370,6 +370,7 @@ pub fn check_loaded(
         .map(|e| e.text.clone())
         .collect();
     let mut used = vec![false; records.len()];
+    report.quotations.reserve_exact(extracted.quotations.len());
     let mut translated_quoted = false;
     // Each quotation's text moves into its result once checked.
     for quotation in std::mem::take(&mut extracted.quotations) {

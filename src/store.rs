@@ -264,7 +264,7 @@ impl Store {
 
     /// The ids of the records of one article, sorted.
     pub fn record_ids(&self, slug: &str) -> Result<Vec<String>, StoreError> {
-        let dir = self.abs(&format!("{TRANSLATIONS_DIR}/{slug}"));
+        let dir = self.abs(&[TRANSLATIONS_DIR, "/", slug].concat());
         let mut ids = Vec::new();
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
