@@ -192,8 +192,9 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
             return (good, bad);
         }
     };
+    good.reserve_exact(ids.len());
     for id in ids {
-        let rel = format!("{}/{slug}/{id}.toml", crate::store::TRANSLATIONS_DIR);
+        let rel = Store::record_rel_path_of(slug, &id);
         if crate::store::validate_id(&id).is_err() {
             bad.push(RecordError {
                 path: rel,
@@ -357,7 +358,7 @@ pub fn check_loaded(
     let Some(source) = source else {
         return report;
     };
-    let extracted = article::extract(source);
+    let mut extracted = article::extract(source);
     let exempt: Vec<String> = extracted
         .exemptions
         .iter()
@@ -369,10 +370,12 @@ pub fn check_loaded(
         .map(|e| e.text.clone())
         .collect();
     let mut used = vec![false; records.len()];
+    report.quotations.reserve_exact(extracted.quotations.len());
     let mut translated_quoted = false;
-    for quotation in &extracted.quotations {
-        let result = check_quotation(
-            quotation,
+    // Each quotation's text moves into its result once checked.
+    for quotation in std::mem::take(&mut extracted.quotations) {
+        let mut result = check_quotation(
+            &quotation,
             &exempt,
             records,
             &states,
@@ -387,6 +390,7 @@ pub fn check_loaded(
                 translated_quoted = true;
             }
         }
+        result.0.text = quotation.text;
         report.quotations.push(result.0);
     }
     if translated_quoted {
@@ -419,8 +423,9 @@ pub fn check_loaded(
     report
 }
 
-/// Matches one quotation; returns its result, the record index it matched
-/// (exactly or as drift), and the side matched.
+/// Matches one quotation; returns its result (with an empty `text`, which
+/// the caller moves in), the record index it matched (exactly or as drift),
+/// and the side matched.
 // The article's state is passed piecewise, as before the normalisation cache
 // joined it; a struct for one private call would only rename the problem.
 #[allow(clippy::too_many_arguments)]
@@ -437,7 +442,7 @@ fn check_quotation(
     let mut result = QuotationResult {
         line: quotation.line,
         column: quotation.column,
-        text: quotation.text.clone(),
+        text: String::new(),
         quote: None,
         status: "untracked",
         state: None,
@@ -471,7 +476,8 @@ fn check_quotation(
             None,
         ));
     }
-    let shown = crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
+    // Only findings show the text: most quotations match an approved record.
+    let shown = || crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
     let norm = matching::normalize(&quotation.text);
     if exempt.contains(&norm) {
         result.status = "exempt";
@@ -481,14 +487,17 @@ fn check_quotation(
         Match::Exact { index, side } => {
             let (r, q) = &records[index];
             let state = states[index];
-            result.quote = Some(r.to_string());
+            result.quote = Some(r.joined());
             result.status = "matched";
             result.state = Some(state);
             match state {
                 State::Pending | State::ChangesRequested => findings.push(finding(
                     "unapproved",
                     Some(r.to_string()),
-                    format!("“{shown}” is {r}, which is {state}: it needs an approved translation"),
+                    format!(
+                        "“{}” is {r}, which is {state}: it needs an approved translation",
+                        shown()
+                    ),
                     None,
                 )),
                 State::Stale => {
@@ -496,7 +505,7 @@ fn check_quotation(
                     findings.push(finding(
                         "stale-approval",
                         Some(r.to_string()),
-                        format!("“{shown}” is {r}, whose approval is stale: revision {rev} changed the text after it was approved"),
+                        format!("“{}” is {r}, whose approval is stale: revision {rev} changed the text after it was approved", shown()),
                         None,
                     ))
                 }
@@ -511,7 +520,7 @@ fn check_quotation(
             similarity,
         } => {
             let (r, _) = &records[index];
-            result.quote = Some(r.to_string());
+            result.quote = Some(r.joined());
             result.status = "drift";
             result.state = Some(states[index]);
             let which = match side {
@@ -522,7 +531,8 @@ fn check_quotation(
                 "drift",
                 Some(r.to_string()),
                 format!(
-                    "“{shown}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
+                    "“{}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
+                    shown(),
                     similarity * 100.0
                 ),
                 // Punctuation around the quotation is the article's own.
@@ -534,7 +544,7 @@ fn check_quotation(
             findings.push(finding(
                 "untracked-quote",
                 None,
-                format!("“{shown}” matches no quote record of this article"),
+                format!("“{}” matches no quote record of this article", shown()),
                 None,
             ));
             (result, None, None)

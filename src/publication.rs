@@ -66,7 +66,7 @@ impl Publication {
 
 /// Every publication of an article, oldest first.
 pub fn publications(store: &Store, slug: &str) -> Result<Vec<Publication>, RecordError> {
-    let dir = store.abs(&format!("{PUBLICATIONS_DIR}/{slug}"));
+    let dir = store.abs(&[PUBLICATIONS_DIR, "/", slug].concat());
     let mut numbers: Vec<u32> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
             .flatten()

@@ -76,6 +76,13 @@ pub struct QuoteRef {
 }
 
 impl QuoteRef {
+    /// `SLUG/ID`: what `to_string()` gives, in one allocation where
+    /// formatting grows the string twice. `check` names the matched record
+    /// of every quotation.
+    pub fn joined(&self) -> String {
+        [self.slug.as_str(), "/", self.id.as_str()].concat()
+    }
+
     /// Parses and validates `SLUG/ID`.
     pub fn parse(s: &str) -> Result<QuoteRef, StoreError> {
         let Some((slug, id)) = s.split_once('/') else {
@@ -159,6 +166,17 @@ pub struct Store {
     root: PathBuf,
 }
 
+/// `entry.path().is_dir()`, without building the path or asking the file
+/// system again when the directory listing already says the entry is a
+/// directory or a plain file: only a symbolic link needs following.
+fn is_dir_following_links(entry: &fs::DirEntry) -> bool {
+    match entry.file_type() {
+        Ok(t) if t.is_dir() => true,
+        Ok(t) if !t.is_symlink() => false,
+        _ => entry.path().is_dir(),
+    }
+}
+
 impl Store {
     /// A store rooted at `root` (the repository's work tree).
     pub fn new(root: impl Into<PathBuf>) -> Store {
@@ -172,17 +190,29 @@ impl Store {
 
     /// `translations/<slug>/<id>.toml`, relative to the root.
     pub fn record_rel_path(r: &QuoteRef) -> String {
-        format!("{TRANSLATIONS_DIR}/{}/{}.toml", r.slug, r.id)
+        Self::record_rel_path_of(&r.slug, &r.id)
+    }
+
+    /// [`Self::record_rel_path`] from a slug and an id that may not be
+    /// valid yet. `concat` sizes the string once; `format!` grew it two or
+    /// three times, and `check` builds one per record and finding.
+    pub fn record_rel_path_of(slug: &str, id: &str) -> String {
+        [TRANSLATIONS_DIR, "/", slug, "/", id, ".toml"].concat()
     }
 
     /// `articles/<slug>.md`, relative to the root.
     pub fn article_rel_path(slug: &str) -> String {
-        format!("{ARTICLES_DIR}/{slug}.md")
+        [ARTICLES_DIR, "/", slug, ".md"].concat()
     }
 
     /// Absolute path of a relative one.
     pub fn abs(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+        // `root.join(rel)`, in one allocation instead of a copy of the root
+        // that then grows: pushing onto an empty path just takes the root.
+        let mut path = PathBuf::with_capacity(self.root.as_os_str().len() + 1 + rel.len());
+        path.push(&self.root);
+        path.push(rel);
+        path
     }
 
     /// Whether the quote has a record file.
@@ -234,7 +264,7 @@ impl Store {
 
     /// The ids of the records of one article, sorted.
     pub fn record_ids(&self, slug: &str) -> Result<Vec<String>, StoreError> {
-        let dir = self.abs(&format!("{TRANSLATIONS_DIR}/{slug}"));
+        let dir = self.abs(&[TRANSLATIONS_DIR, "/", slug].concat());
         let mut ids = Vec::new();
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
@@ -247,10 +277,13 @@ impl Store {
             }
         };
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if let Some(id) = name.strip_suffix(".toml") {
-                ids.push(id.to_string());
+            // The file name becomes the id in place, without a copy.
+            let Ok(mut name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if let Some(id_len) = name.strip_suffix(".toml").map(str::len) {
+                name.truncate(id_len);
+                ids.push(name);
             }
         }
         ids.sort();
@@ -272,20 +305,20 @@ impl Store {
                 }
             };
             for entry in entries.flatten() {
-                let name = entry.file_name();
-                let Some(name) = name.to_str() else { continue };
-                let slug = if is_article {
-                    match name.strip_suffix(".md") {
-                        Some(s) => s,
-                        None => continue,
-                    }
-                } else if entry.path().is_dir() {
-                    name
-                } else {
+                // The file name becomes the slug in place, without a copy.
+                let Ok(mut name) = entry.file_name().into_string() else {
                     continue;
                 };
-                if valid_name(slug, 128) {
-                    slugs.push(slug.to_string());
+                if is_article {
+                    match name.strip_suffix(".md").map(str::len) {
+                        Some(slug_len) => name.truncate(slug_len),
+                        None => continue,
+                    }
+                } else if !is_dir_following_links(&entry) {
+                    continue;
+                }
+                if valid_name(&name, 128) {
+                    slugs.push(name);
                 }
             }
         }
@@ -587,6 +620,61 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_come_from_article_files_and_record_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("articles/not-an-article")).unwrap();
+        fs::create_dir_all(root.join("translations/with-records")).unwrap();
+        fs::create_dir_all(root.join("elsewhere/linked-folder")).unwrap();
+        fs::write(root.join("articles/written.md"), "").unwrap();
+        fs::write(root.join("articles/notes.txt"), "").unwrap();
+        fs::write(root.join("articles/Bad_Name.md"), "").unwrap();
+        fs::write(root.join("translations/stray-file"), "").unwrap();
+        fs::write(root.join("elsewhere/file"), "").unwrap();
+        #[cfg(unix)]
+        {
+            let link = |to: &str, at: &str| {
+                std::os::unix::fs::symlink(root.join(to), root.join(at)).unwrap()
+            };
+            link("elsewhere/linked-folder", "translations/linked-folder");
+            link("elsewhere/file", "translations/linked-file");
+            link("elsewhere/missing", "translations/dangling");
+        }
+        let mut expected = vec!["with-records", "written"];
+        if cfg!(unix) {
+            expected.insert(0, "linked-folder");
+        }
+        assert_eq!(Store::new(root).slugs().unwrap(), expected);
+    }
+
+    #[test]
+    fn paths_are_built_as_join_and_format_build_them() {
+        for root in ["/srv/news", "/srv/news/", "relative/root", "", "/"] {
+            let store = Store::new(root);
+            for rel in ["translations/a/b.toml", "articles/x.md", "", "a//b"] {
+                assert_eq!(
+                    store.abs(rel),
+                    Path::new(root).join(rel),
+                    "{root:?} {rel:?}"
+                );
+            }
+        }
+        let r = QuoteRef {
+            slug: "sheinbaum-call".into(),
+            id: "q1".into(),
+        };
+        assert_eq!(
+            Store::record_rel_path(&r),
+            format!("{TRANSLATIONS_DIR}/{}/{}.toml", r.slug, r.id)
+        );
+        assert_eq!(r.joined(), r.to_string());
+        assert_eq!(
+            Store::article_rel_path("sheinbaum-call"),
+            format!("{ARTICLES_DIR}/sheinbaum-call.md")
+        );
+    }
 
     #[test]
     fn names_follow_the_spec() {
