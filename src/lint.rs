@@ -2017,11 +2017,15 @@ fn alnum_at(text: &str, i: usize) -> Option<char> {
 /// in `text`, found by a scan that writes nothing. The other words
 /// (capitalised, accented) are folded into `buf`.
 fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
+    // Room for all at once rather than growing by doubling: the folds in
+    // `buf` are usually shorter than the text, and about one word in ten
+    // is capitalised or accented.
     buf.clear();
+    buf.reserve(text.len());
     let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
     // (word, byte range of `buf`) of the words folded into `buf`, whose
     // folds are filled in once `buf` is complete
-    let mut refolded: Vec<(usize, usize, usize)> = Vec::new();
+    let mut refolded: Vec<(usize, usize, usize)> = Vec::with_capacity(text.len() / 32 + 4);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -2265,6 +2269,11 @@ fn check_names(
     };
 
     let mut reported = BTreeSet::new();
+    // a name's word indices, content words and phrase: reused from name to
+    // name rather than allocated for each
+    let mut group: Vec<usize> = Vec::new();
+    let mut content: Vec<&NameWord> = Vec::new();
+    let mut name_phrase = String::new();
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
@@ -2277,7 +2286,8 @@ fn check_names(
         }
         // grow the name: capitalised words separated by spaces/hyphens, with
         // connectors ("de la") between capitalised words
-        let mut group = vec![i];
+        group.clear();
+        group.push(i);
         let mut j = i + 1;
         loop {
             // words separated by one space or hyphen; a '.' only after an
@@ -2317,28 +2327,28 @@ fn check_names(
         i = j;
         // a sentence-initial first word may just be capitalised by position
         let initial = sentence_initial(original, words, group[0]);
-        let content: Vec<&NameWord> = group
-            .iter()
-            .enumerate()
-            .filter(|(pos, _)| !(*pos == 0 && initial))
-            .map(|(_, &g)| &words[g])
-            .filter(|w| {
-                is_capitalised(w.text)
-                    && !NAME_STOP_SET.contains(w.folded)
-                    && roman_value(w.text).is_none()
-            })
-            .collect();
+        content.clear();
+        content.extend(
+            group
+                .iter()
+                .enumerate()
+                .filter(|(pos, _)| !(*pos == 0 && initial))
+                .map(|(_, &g)| &words[g])
+                .filter(|w| {
+                    is_capitalised(w.text)
+                        && !NAME_STOP_SET.contains(w.folded)
+                        && roman_value(w.text).is_none()
+                }),
+        );
         if content.is_empty() {
             continue;
         }
-        let name_phrase = {
-            let mut p = String::from(" ");
-            for &g in &group {
-                p.push_str(words[g].folded);
-                p.push(' ');
-            }
-            p
-        };
+        name_phrase.clear();
+        name_phrase.push(' ');
+        for &g in &group {
+            name_phrase.push_str(words[g].folded);
+            name_phrase.push(' ');
+        }
         let display = {
             let first = words[group[0]].start;
             let last = words[group[group.len() - 1]].end;
