@@ -131,7 +131,8 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
     let mut hits = Vec::new();
     match translation {
         Some(tr) => {
-            let mut buf = String::new();
+            // sized once for the original's folds (see `folded_words`)
+            let mut buf = String::with_capacity(original.len());
             check_numbers(original, tr, &mut buf, &mut hits);
             // both texts' folded phrases and words, shared by two checks
             let (mut obuf, mut tbuf) = (buf, String::new());
