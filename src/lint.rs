@@ -3549,6 +3549,31 @@ mod tests {
         }
 
         #[test]
+        fn folded_words_are_the_folded_phrase(t in text(), a in "\\PC*") {
+            for s in [&t, &a] {
+                let mut buf = String::new();
+                let words = folded_words(s, &mut buf);
+                let phrase = folded_phrase(s);
+                prop_assert_eq!(words.phrase(), phrase.as_str());
+                let folds: Vec<&str> = words.phrase_words().iter().map(|w| w.folded).collect();
+                prop_assert_eq!(folds, phrase_words(&phrase).collect::<Vec<_>>());
+                for w in &words.words {
+                    prop_assert_eq!(w.text, &s[w.start..w.end]);
+                    prop_assert_eq!(w.folded, fold(w.text));
+                }
+                // equal phrases, and unequal ones
+                for other in [s.to_uppercase(), s.to_lowercase(), t.clone(), a.clone()] {
+                    let mut other_buf = String::new();
+                    let other_words = folded_words(&other, &mut other_buf);
+                    prop_assert_eq!(
+                        words.same_phrase(&other_words),
+                        phrase == folded_phrase(&other)
+                    );
+                }
+            }
+        }
+
+        #[test]
         fn same_as_reference_on_any_text(o in "\\PC*", t in "\\PC*") {
             same_as_reference(&o, &t, &LintOptions::default());
         }
