@@ -614,6 +614,41 @@ const NUMBER_VOCAB_ENDS: [[u32; NUMBER_VOCAB_MAX_LEN + 1]; 26] = {
     ends
 };
 
+/// For each first letter of a [`NUMBER_VOCAB`] word, the last letters of
+/// the words with it, whatever their length (bit n: letter `b'a' + n`).
+const NUMBER_VOCAB_FIRST_LAST: [u32; 26] = {
+    let mut ends = [0u32; 26];
+    let mut first = 0;
+    while first < 26 {
+        let mut len = 0;
+        while len <= NUMBER_VOCAB_MAX_LEN {
+            ends[first] |= NUMBER_VOCAB_ENDS[first][len];
+            len += 1;
+        }
+        first += 1;
+    }
+    ends
+};
+
+/// False when the fold of the non-ASCII word `w` is surely not in
+/// [`NUMBER_VOCAB`], which is most accented words ("recomendación",
+/// "está"): told from its first and last chars alone, cheaper than folding
+/// it. When each of the two folds to one ASCII letter ([`quick_fold`]),
+/// the fold of `w` starts and ends with those letters, and a vocabulary
+/// word must too. Otherwise (a char folding to nothing or to several
+/// chars) it can not tell: true.
+fn may_fold_into_vocab(w: &str) -> bool {
+    let (Some(first), Some(last)) = (w.chars().next(), w.chars().next_back()) else {
+        return true;
+    };
+    match (quick_fold(first), quick_fold(last)) {
+        (Some(f), Some(l)) if f.is_ascii_lowercase() && l.is_ascii_lowercase() => {
+            NUMBER_VOCAB_FIRST_LAST[usize::from(f - b'a')] & (1 << (l - b'a')) != 0
+        }
+        _ => true,
+    }
+}
+
 /// Words by first letter (a..z) and length, each with its [`packed_lower`].
 type VocabIndex = [[Vec<(u128, &'static str)>; NUMBER_VOCAB_MAX_LEN + 1]; 26];
 
@@ -773,7 +808,7 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
         // that are neither a number word nor a numeral (most) first.
         let folded = if ascii {
             number_vocab(raw)
-        } else if fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
+        } else if may_fold_into_vocab(raw) && fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
             number_vocab(buf)
         } else {
             ""
@@ -3604,6 +3639,50 @@ mod tests {
         assert!(known > 150, "{known}");
         for w in ["por", "bajo", "sobre", "below", "above", "a", "y", "and"] {
             assert_eq!(number_vocab(w), w);
+        }
+    }
+
+    #[test]
+    fn may_fold_into_vocab_keeps_every_vocab_word() {
+        // every word folding into the vocabulary: accented, capitalised
+        let accent = |c: char| match c {
+            'a' => 'á',
+            'e' => 'é',
+            'i' => 'í',
+            'o' => 'ó',
+            'u' => 'ú',
+            'n' => 'ñ',
+            c => c,
+        };
+        let mut buf = String::new();
+        for v in NUMBER_VOCAB {
+            let chars: Vec<char> = v.chars().collect();
+            for k in 0..chars.len() {
+                for upper in [false, true] {
+                    let w: String = chars
+                        .iter()
+                        .enumerate()
+                        .map(|(n, &c)| if n == k { accent(c) } else { c })
+                        .map(|c| {
+                            if upper {
+                                c.to_uppercase().next().unwrap()
+                            } else {
+                                c
+                            }
+                        })
+                        .collect();
+                    assert!(fold_into_at_most(&w, &mut buf, NUMBER_VOCAB_MAX_LEN));
+                    assert_eq!(number_vocab(&buf), *v);
+                    assert!(may_fold_into_vocab(&w), "{w}");
+                }
+            }
+        }
+        // and some that do not
+        for w in ["recomendación", "está", "Gobernación", "región"] {
+            assert!(!may_fold_into_vocab(w), "{w}");
+        }
+        for w in ["", "\u{345}", "ǅemal", "e\u{301}"] {
+            assert!(may_fold_into_vocab(w), "{w}");
         }
     }
 
