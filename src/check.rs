@@ -192,8 +192,11 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
             return (good, bad);
         }
     };
+    // `translations/<slug>/`, then each record's path built on it: a
+    // `format!` per record showed in `check`'s profile
+    let dir = format!("{}/{slug}/", crate::store::TRANSLATIONS_DIR);
     for id in ids {
-        let rel = format!("{}/{slug}/{id}.toml", crate::store::TRANSLATIONS_DIR);
+        let rel = [dir.as_str(), &id, ".toml"].concat();
         if crate::store::validate_id(&id).is_err() {
             bad.push(RecordError {
                 path: rel,

@@ -247,10 +247,13 @@ impl Store {
             }
         };
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
+            // the name's own string becomes the id: one copy less per record
+            let Ok(mut name) = entry.file_name().into_string() else {
+                continue;
+            };
             if let Some(id) = name.strip_suffix(".toml") {
-                ids.push(id.to_string());
+                name.truncate(id.len());
+                ids.push(name);
             }
         }
         ids.sort();
