@@ -474,7 +474,9 @@ fn check_quotation(
             None,
         ));
     }
-    let shown = crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
+    // The quotation as a message shows it; made only for a finding, since
+    // most quotations match an approved record and have none.
+    let shown = || crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
     let norm = matching::normalize(&quotation.text);
     if exempt.contains(&norm) {
         result.status = "exempt";
@@ -491,7 +493,10 @@ fn check_quotation(
                 State::Pending | State::ChangesRequested => findings.push(finding(
                     "unapproved",
                     Some(r.to_string()),
-                    format!("“{shown}” is {r}, which is {state}: it needs an approved translation"),
+                    format!(
+                        "“{}” is {r}, which is {state}: it needs an approved translation",
+                        shown()
+                    ),
                     None,
                 )),
                 State::Stale => {
@@ -499,7 +504,7 @@ fn check_quotation(
                     findings.push(finding(
                         "stale-approval",
                         Some(r.to_string()),
-                        format!("“{shown}” is {r}, whose approval is stale: revision {rev} changed the text after it was approved"),
+                        format!("“{}” is {r}, whose approval is stale: revision {rev} changed the text after it was approved", shown()),
                         None,
                     ))
                 }
@@ -525,7 +530,8 @@ fn check_quotation(
                 "drift",
                 Some(r.to_string()),
                 format!(
-                    "“{shown}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
+                    "“{}” differs from the recorded {which} of {r} ({:.0}% alike): quote the record's words, or revise the record",
+                    shown(),
                     similarity * 100.0
                 ),
                 // Punctuation around the quotation is the article's own.
@@ -537,7 +543,7 @@ fn check_quotation(
             findings.push(finding(
                 "untracked-quote",
                 None,
-                format!("“{shown}” matches no quote record of this article"),
+                format!("“{}” matches no quote record of this article", shown()),
                 None,
             ));
             (result, None, None)
