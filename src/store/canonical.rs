@@ -315,22 +315,26 @@ impl<'a> Reader<'a> {
     /// when it holds no escape.
     fn string(&mut self) -> Option<Cow<'a, str>> {
         let rest = &self.bytes()[self.pos..];
-        if rest.starts_with(b"\"\"\"") {
-            self.pos += 3;
-            self.skip_first_newline();
-            self.basic(true)
-        } else if rest.starts_with(b"'''") {
-            self.pos += 3;
-            self.skip_first_newline();
-            self.literal(true).map(Cow::Borrowed)
-        } else if rest.starts_with(b"\"") {
-            self.pos += 1;
-            self.basic(false)
-        } else if rest.starts_with(b"'") {
-            self.pos += 1;
-            self.literal(false).map(Cow::Borrowed)
-        } else {
-            None
+        match rest.first()? {
+            b'"' if rest.starts_with(b"\"\"\"") => {
+                self.pos += 3;
+                self.skip_first_newline();
+                self.basic(true)
+            }
+            b'"' => {
+                self.pos += 1;
+                self.basic(false)
+            }
+            b'\'' if rest.starts_with(b"'''") => {
+                self.pos += 3;
+                self.skip_first_newline();
+                self.literal(true).map(Cow::Borrowed)
+            }
+            b'\'' => {
+                self.pos += 1;
+                self.literal(false).map(Cow::Borrowed)
+            }
+            _ => None,
         }
     }
 
