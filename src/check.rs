@@ -461,11 +461,7 @@ fn check_quotation(
         text: Some(quotation.text.clone()),
         diff,
     };
-    if let Some(c) = quotation
-        .text
-        .chars()
-        .find(|c| crate::render::is_suspicious(*c))
-    {
+    if let Some(c) = first_suspicious(&quotation.text) {
         findings.push(finding(
             "suspicious-text",
             None,
@@ -550,6 +546,17 @@ fn check_quotation(
             (result, None, None)
         }
     }
+}
+
+/// The first bidi control or zero-width character of `text`, if any. Each
+/// is U+061C or above, so its UTF-8 starts with a byte of 0xD8 or more: the
+/// text before the first such byte (often all of it) is skipped unread.
+fn first_suspicious(text: &str) -> Option<char> {
+    // a byte of 0xD8 or more starts a char, so `from` is a char boundary
+    let from = text.bytes().position(|b| b >= 0xD8)?;
+    text[from..]
+        .chars()
+        .find(|&c| crate::render::is_suspicious(c))
 }
 
 fn disclosure_finding(
@@ -688,4 +695,47 @@ pub fn locate(source: &str, revision: &Revision) -> Vec<(usize, String)> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::first_suspicious;
+
+    fn reference(text: &str) -> Option<char> {
+        text.chars().find(|&c| crate::render::is_suspicious(c))
+    }
+
+    #[test]
+    fn first_suspicious_finds_each_kind() {
+        for c in [
+            '\u{061C}', '\u{200B}', '\u{200D}', '\u{200E}', '\u{202E}', '\u{2060}', '\u{2069}',
+            '\u{FEFF}',
+        ] {
+            let text = format!("a “b” é{c}ñ\u{202E}");
+            assert_eq!(first_suspicious(&text), Some(c), "{c:?}");
+        }
+        assert_eq!(first_suspicious("plain “text” — é ñ 😀 \u{600}"), None);
+        assert_eq!(first_suspicious(""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn first_suspicious_is_the_first_char_found(
+            text in prop::collection::vec(
+                prop_oneof![
+                    any::<char>(),
+                    prop::sample::select(vec![
+                        'a', ' ', 'é', '“', '”', '—', '\u{061B}', '\u{061C}', '\u{061D}',
+                        '\u{200A}', '\u{200B}', '\u{200F}', '\u{2010}', '\u{202E}',
+                        '\u{2066}', '\u{2064}', '\u{2065}', '\u{FEFE}', '\u{FEFF}',
+                    ]),
+                ],
+                0..24,
+            ).prop_map(|v| v.into_iter().collect::<String>())
+        ) {
+            prop_assert_eq!(first_suspicious(&text), reference(&text));
+        }
+    }
 }

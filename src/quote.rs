@@ -176,7 +176,10 @@ impl Person {
         let (name, rest) = s.split_once('<').ok_or_else(bad)?;
         let email = rest.strip_suffix('>').ok_or_else(bad)?;
         let name = name.trim();
-        if name.is_empty() || email.is_empty() || email.contains(['<', '>']) {
+        // bytes, not chars: `<` and `>` are ASCII, and no byte of another
+        // character's UTF-8 is ASCII (each record's people are read this way)
+        let bracket = |b: u8| b == b'<' || b == b'>';
+        if name.is_empty() || email.is_empty() || email.bytes().any(bracket) {
             return Err(bad());
         }
         Ok(Person {
@@ -578,5 +581,13 @@ mod tests {
         assert_eq!(p.to_string(), "Ana María Pérez <ana@example.org>");
         assert!(Person::parse("no email").is_err());
         assert!(Person::parse("x <>").is_err());
+        assert!(Person::parse("x <a<b>").is_err());
+        assert!(Person::parse("x <a>b>").is_err());
+        assert!(Person::parse("x <a>>").is_err());
+        let p = Person::parse("Zoë <zoë@exämple.org>").unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.email.as_str()),
+            ("Zoë", "zoë@exämple.org")
+        );
     }
 }
