@@ -766,12 +766,12 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
             }
             NumByte::Break => {
                 push_break(toks);
-                i += 1;
+                i = past_space(bytes, i + 1);
                 continue;
             }
             NumByte::Letter => char::from(b),
             NumByte::Digit => {
-                i = num_token(s, i, toks, buf);
+                i = past_space(bytes, num_token(s, i, toks, buf));
                 continue;
             }
             NumByte::NonAscii => {
@@ -822,13 +822,21 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
         } else {
             toks.push(NTok::Word { folded, raw });
         }
-        // Most words are followed by one space and the next word: a space
-        // (a `NumByte::Skip`) stepped over here, by a well-predicted
-        // branch, spares the dispatch above alternating between spaces
-        // and letters, which its jump mispredicts.
-        if bytes.get(i) == Some(&b' ') {
-            i += 1;
-        }
+        i = past_space(bytes, i);
+    }
+}
+
+/// `i`, or the byte after it when that is a space: for [`num_tokens`]
+/// after a token. Most tokens are followed by one space and the next
+/// word: a space (a [`NumByte::Skip`]) stepped over here, by a
+/// well-predicted branch, spares the dispatch of `num_tokens`
+/// alternating between spaces and letters, which its jump mispredicts.
+#[inline]
+fn past_space(bytes: &[u8], i: usize) -> usize {
+    if bytes.get(i) == Some(&b' ') {
+        i + 1
+    } else {
+        i
     }
 }
 
