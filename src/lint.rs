@@ -2169,6 +2169,12 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
                     Some(WordByte::Upper) => {
                         buf.push(char::from(bytes[i].to_ascii_lowercase()));
                         i += 1;
+                        // most often the rest of a capitalised word
+                        // ("Gobierno"): its plain bytes at once, rather
+                        // than by one more (mispredicted) turn of the match
+                        let n = plain_run(&bytes[i..]);
+                        buf.push_str(&text[i..i + n]);
+                        i += n;
                     }
                     Some(WordByte::NonAscii) => match alnum_at(text, i) {
                         Some(c) => {
