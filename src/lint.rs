@@ -766,12 +766,12 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
             }
             NumByte::Break => {
                 push_break(toks);
-                i += 1;
+                i = past_space(bytes, i + 1);
                 continue;
             }
             NumByte::Letter => char::from(b),
             NumByte::Digit => {
-                i = num_token(s, i, toks, buf);
+                i = past_space(bytes, num_token(s, i, toks, buf));
                 continue;
             }
             NumByte::NonAscii => {
@@ -791,10 +791,7 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
         let mut ascii = true;
         loop {
             // ASCII letters at once
-            i += bytes[i..]
-                .iter()
-                .position(|&b| NUM_BYTES[usize::from(b)] != NumByte::Letter)
-                .unwrap_or(bytes.len() - i);
+            i += ascii_letter_run(&bytes[i..]);
             match char_at(s, i) {
                 Some(d) if !d.is_ascii() && is_alphabetic(d) => {
                     i += d.len_utf8();
@@ -825,6 +822,21 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
         } else {
             toks.push(NTok::Word { folded, raw });
         }
+        i = past_space(bytes, i);
+    }
+}
+
+/// `i`, or the byte after it when that is a space: for [`num_tokens`]
+/// after a token. Most tokens are followed by one space and the next
+/// word: a space (a [`NumByte::Skip`]) stepped over here, by a
+/// well-predicted branch, spares the dispatch of `num_tokens`
+/// alternating between spaces and letters, which its jump mispredicts.
+#[inline]
+fn past_space(bytes: &[u8], i: usize) -> usize {
+    if bytes.get(i) == Some(&b' ') {
+        i + 1
+    } else {
+        i
     }
 }
 
@@ -2032,14 +2044,70 @@ const WORD_BYTES: [WordByte; 256] = {
     t
 };
 
-/// The length of the run of [`WordByte::Plain`] bytes at the start of
-/// `bytes`.
+/// The length of the run of [`WordByte::Plain`] bytes (ASCII lowercase
+/// letters and digits) at the start of `bytes`, eight bytes at a time
+/// ([`byte_run`]).
 #[inline]
 fn plain_run(bytes: &[u8]) -> usize {
-    bytes
+    byte_run(
+        bytes,
+        |x| bytes_in(x, b'a', b'z') | bytes_in(x, b'0', b'9'),
+        |b| WORD_BYTES[usize::from(b)] == WordByte::Plain,
+    )
+}
+
+/// The length of the run of ASCII letters at the start of `bytes`, eight
+/// bytes at a time ([`byte_run`]). A byte `| 0x20` is a lowercase letter
+/// exactly when the byte is an ASCII letter.
+#[inline]
+fn ascii_letter_run(bytes: &[u8]) -> usize {
+    byte_run(
+        bytes,
+        |x| bytes_in(x | 0x2020_2020_2020_2020, b'a', b'z'),
+        |b| b.is_ascii_alphabetic(),
+    )
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+
+/// The bytes of the eight bytes `x` that are in `lo..=hi` (ASCII, `lo` >
+/// 0), as their high bit set, all other bits clear. Each byte is compared
+/// on its own: with its high bit cleared a byte is at most 0x7f, and
+/// adding at most 0x7f to it carries nothing into the next byte; its
+/// high bit then tells whether it reached the bound. Bytes with the high
+/// bit set (non-ASCII) are never in the range.
+#[inline]
+fn bytes_in(x: u64, lo: u8, hi: u8) -> u64 {
+    let low7 = x & !HIGH_BITS;
+    let at_least_lo = low7 + LOW_BITS * u64::from(0x80 - lo);
+    let above_hi = low7 + LOW_BITS * u64::from(0x7f - hi);
+    at_least_lo & !above_hi & !x & HIGH_BITS
+}
+
+/// The length of the run of bytes at the start of `bytes` in a class,
+/// given as `in_class` of eight bytes at once (the high bit of each byte
+/// in it, by [`bytes_in`]) and `is_in` of one byte (for the last few).
+///
+/// Word runs are short and of every length, so a byte-at-a-time loop
+/// mispredicts its exit once per word; here a word of up to seven bytes
+/// costs one branch-free look at eight bytes.
+#[inline]
+fn byte_run(bytes: &[u8], in_class: impl Fn(u64) -> u64, is_in: impl Fn(u8) -> bool) -> usize {
+    let mut n = 0;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let outside = !in_class(x) & HIGH_BITS;
+        if outside != 0 {
+            // little-endian: the first byte is the lowest
+            return n + outside.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    n + bytes[n..]
         .iter()
-        .position(|&b| WORD_BYTES[usize::from(b)] != WordByte::Plain)
-        .unwrap_or(bytes.len())
+        .position(|&b| !is_in(b))
+        .unwrap_or(bytes.len() - n)
 }
 
 /// The alphanumeric char at byte `i` of `text` (a char boundary), if any.
@@ -2101,6 +2169,12 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
                     Some(WordByte::Upper) => {
                         buf.push(char::from(bytes[i].to_ascii_lowercase()));
                         i += 1;
+                        // most often the rest of a capitalised word
+                        // ("Gobierno"): its plain bytes at once, rather
+                        // than by one more (mispredicted) turn of the match
+                        let n = plain_run(&bytes[i..]);
+                        buf.push_str(&text[i..i + n]);
+                        i += n;
                     }
                     Some(WordByte::NonAscii) => match alnum_at(text, i) {
                         Some(c) => {
@@ -2889,6 +2963,49 @@ mod tests {
             let mut fast = String::new();
             fold_char_into(c, &mut fast);
             assert_eq!(fast, long, "{c}");
+        }
+    }
+
+    #[test]
+    fn bytes_in_is_the_range_check_for_every_byte_at_every_place() {
+        for b in 0..=255u8 {
+            for place in 0..8 {
+                // the other bytes both in and out of the ranges
+                for filler in [b'a', b'Z', b'5', 0x00, 0x7f, 0xc3, 0xff, b'`', b'{'] {
+                    let mut chunk = [filler; 8];
+                    chunk[place] = b;
+                    let x = u64::from_le_bytes(chunk);
+                    for (lo, hi) in [(b'a', b'z'), (b'0', b'9'), (1, 0x7f)] {
+                        let got = bytes_in(x, lo, hi).to_le_bytes();
+                        for (k, &c) in chunk.iter().enumerate() {
+                            let want = if (lo..=hi).contains(&c) { 0x80 } else { 0 };
+                            assert_eq!(got[k], want, "{b:#x} at {place} in {filler:#x}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_runs_are_the_byte_at_a_time_ones(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    b'a'..=b'z',
+                    b'A'..=b'Z',
+                    b'0'..=b'9',
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            )
+        ) {
+            let run = |f: fn(&u8) -> bool| bytes.iter().position(|b| !f(b)).unwrap_or(bytes.len());
+            prop_assert_eq!(ascii_letter_run(&bytes), run(u8::is_ascii_alphabetic));
+            prop_assert_eq!(
+                plain_run(&bytes),
+                run(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            );
         }
     }
 
