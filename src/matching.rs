@@ -613,9 +613,9 @@ struct Segment<'a> {
 
 /// Splits a normalised quotation into segments at elision markers.
 fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
-    // Pieces of text between elision markers; `None` is a marker.
     let bytes = norm.as_bytes();
-    let mut pieces: Vec<Option<&str>> = Vec::new();
+    let mut segments = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
     // Past the last `]`, a `[` is unclosed: no need to search (keeps the
     // scan linear on inputs with many unclosed brackets).
     let last_close = bytes.iter().rposition(|&b| b == b']');
@@ -632,8 +632,7 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
                     None
                 };
                 if let Some(rel) = close {
-                    pieces.push(norm.get(text_start..i));
-                    pieces.push(None);
+                    end_segment(&norm[text_start..i], &mut current, &mut segments);
                     i += rel + 2;
                     text_start = i;
                     continue;
@@ -643,8 +642,7 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
             b'.' => {
                 let run = bytes[i..].iter().take_while(|&&b| b == b'.').count();
                 if run >= 3 {
-                    pieces.push(norm.get(text_start..i));
-                    pieces.push(None);
+                    end_segment(&norm[text_start..i], &mut current, &mut segments);
                     text_start = i + run;
                 }
                 i += run;
@@ -652,24 +650,18 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
             _ => i += 1,
         }
     }
-    pieces.push(norm.get(text_start..));
-
-    let mut segments = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for piece in pieces {
-        match piece {
-            Some(text) => push_normalized_words(text, &mut current),
-            None => {
-                if !current.is_empty() {
-                    segments.push(Segment::new(std::mem::take(&mut current)));
-                }
-            }
-        }
-    }
-    if !current.is_empty() {
-        segments.push(Segment::new(current));
-    }
+    end_segment(&norm[text_start..], &mut current, &mut segments);
     segments
+}
+
+/// Adds the words of `piece`, the text before an elision marker (or the
+/// end), to the `current` segment, and ends that segment if it has words.
+/// (Markers are ASCII, so `piece` is cut at character boundaries.)
+fn end_segment<'a>(piece: &'a str, current: &mut Vec<&'a str>, segments: &mut Vec<Segment<'a>>) {
+    push_normalized_words(piece, current);
+    if !current.is_empty() {
+        segments.push(Segment::new(std::mem::take(current)));
+    }
 }
 
 impl<'a> Segment<'a> {
@@ -2180,6 +2172,56 @@ mod tests {
         dp.pop().unwrap_or_default()
     }
 
+    /// [`parse_segments`] as it was before the words went straight into
+    /// segments: pieces between markers collected first (`None` a marker).
+    fn parse_segments_via_pieces(norm: &str) -> Vec<Vec<&str>> {
+        let bytes = norm.as_bytes();
+        let mut pieces: Vec<Option<&str>> = Vec::new();
+        let mut text_start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'[' => {
+                    if let Some(rel) = bytes[i + 1..].iter().position(|&b| b == b']') {
+                        pieces.push(norm.get(text_start..i));
+                        pieces.push(None);
+                        i += rel + 2;
+                        text_start = i;
+                        continue;
+                    }
+                    i += 1;
+                }
+                b'.' => {
+                    let run = bytes[i..].iter().take_while(|&&b| b == b'.').count();
+                    if run >= 3 {
+                        pieces.push(norm.get(text_start..i));
+                        pieces.push(None);
+                        text_start = i + run;
+                    }
+                    i += run;
+                }
+                _ => i += 1,
+            }
+        }
+        pieces.push(norm.get(text_start..));
+        let mut segments = Vec::new();
+        let mut current: Vec<&str> = Vec::new();
+        for piece in pieces {
+            match piece {
+                Some(text) => current.extend(normalized_words(text)),
+                None => {
+                    if !current.is_empty() {
+                        segments.push(std::mem::take(&mut current));
+                    }
+                }
+            }
+        }
+        if !current.is_empty() {
+            segments.push(current);
+        }
+        segments
+    }
+
     /// [`Quotation::matches_exactly`] as it was before words were split
     /// lazily: the whole text split up front, each segment located with
     /// KMP over the slice of words.
@@ -2356,6 +2398,13 @@ mod tests {
             prop_assume!(run.iter().all(|x| !x.contains('[') && !x.contains("...")));
             let q = run.join(" ");
             prop_assert_eq!(match_quotation(&q, &[en(&s)]), exact(0, Side::Original));
+        }
+
+        #[test]
+        fn prop_parse_segments_agrees_with_pieces(s in prop_oneof![tricky_text(), "[a .\\[\\]…]{0,30}"]) {
+            let norm = normalize(&s);
+            let got: Vec<Vec<&str>> = parse_segments(&norm).into_iter().map(|seg| seg.words).collect();
+            prop_assert_eq!(got, parse_segments_via_pieces(&norm));
         }
 
         #[test]
