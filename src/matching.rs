@@ -78,7 +78,8 @@
 //! Exact matching is linear per record text: a word-count check on the raw
 //! text (before normalising it) and substring probes with up to three of the
 //! quotation's longest words (before splitting it into words) reject most
-//! records cheaply; each segment is then located with Knuth–Morris–Pratt.
+//! records cheaply; each segment is then located with Knuth–Morris–Pratt,
+//! splitting the record text into words only as far as the search looks.
 //! Each record text is normalised at most once per call. Drift uses a bit-parallel LCS (Hyyrö 2004), costing
 //! `O(n · (m + slack) · ⌈m / 64⌉)` word steps per record text of `n` words,
 //! after an upper-bound check that skips texts sharing too few words with the
@@ -438,23 +439,70 @@ fn normalized_words(norm: &str) -> Vec<&str> {
 
 /// Appends the words of an already normalised text to `words`.
 fn push_normalized_words<'a>(norm: &'a str, words: &mut Vec<&'a str>) {
-    let bytes = norm.as_bytes();
     // A normalised text's pieces are separated by single spaces: there is
     // one more piece than spaces, and at most as many words.
-    words.reserve(bytes.iter().filter(|&&b| b == b' ').count() + 1);
-    // Split by hand: `str::split` searches for each space with a `memchr`
-    // call, which costs more than it saves on words of a few letters.
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b' ' {
-            if let Some(w) = strip_word(&norm[start..i]) {
-                words.push(w);
+    words.reserve(norm.bytes().filter(|&b| b == b' ').count() + 1);
+    words.extend(NormWords { rest: Some(norm) });
+}
+
+/// Iterator over the words of an already normalised text: its pieces
+/// between single spaces, stripped, empty ones skipped.
+struct NormWords<'a> {
+    /// The text not split yet; `None` once the last piece is taken.
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for NormWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let rest = self.rest?;
+            // Split by hand: `str::split` searches for each space with a
+            // `memchr` call, which costs more than it saves on words of a
+            // few letters.
+            let piece = match rest.bytes().position(|b| b == b' ') {
+                Some(space) => {
+                    self.rest = Some(&rest[space + 1..]);
+                    &rest[..space]
+                }
+                None => {
+                    self.rest = None;
+                    rest
+                }
+            };
+            if let Some(w) = strip_word(piece) {
+                return Some(w);
             }
-            start = i + 1;
         }
     }
-    if let Some(w) = strip_word(&norm[start..]) {
-        words.push(w);
+}
+
+/// The words of a normalised record text, split only as far as a search
+/// has looked: an exact match usually ends well before the text does, and
+/// the words after it need not be split at all.
+struct LazyWords<'a> {
+    rest: NormWords<'a>,
+    /// The words split so far, in order.
+    words: Vec<&'a str>,
+}
+
+impl<'a> LazyWords<'a> {
+    fn new(norm: &'a str) -> Self {
+        LazyWords {
+            rest: NormWords { rest: Some(norm) },
+            // Every word but the last takes a space after it: an upper
+            // bound, so one allocation, without counting the spaces first.
+            words: Vec::with_capacity(norm.len().div_ceil(2)),
+        }
+    }
+
+    /// Word `i` of the text, `None` past its last word.
+    fn get(&mut self, i: usize) -> Option<&'a str> {
+        while self.words.len() <= i {
+            self.words.push(self.rest.next()?);
+        }
+        Some(self.words[i])
     }
 }
 
@@ -565,9 +613,9 @@ struct Segment<'a> {
 
 /// Splits a normalised quotation into segments at elision markers.
 fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
-    // Pieces of text between elision markers; `None` is a marker.
     let bytes = norm.as_bytes();
-    let mut pieces: Vec<Option<&str>> = Vec::new();
+    let mut segments = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
     // Past the last `]`, a `[` is unclosed: no need to search (keeps the
     // scan linear on inputs with many unclosed brackets).
     let last_close = bytes.iter().rposition(|&b| b == b']');
@@ -584,8 +632,7 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
                     None
                 };
                 if let Some(rel) = close {
-                    pieces.push(norm.get(text_start..i));
-                    pieces.push(None);
+                    end_segment(&norm[text_start..i], &mut current, &mut segments);
                     i += rel + 2;
                     text_start = i;
                     continue;
@@ -595,8 +642,7 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
             b'.' => {
                 let run = bytes[i..].iter().take_while(|&&b| b == b'.').count();
                 if run >= 3 {
-                    pieces.push(norm.get(text_start..i));
-                    pieces.push(None);
+                    end_segment(&norm[text_start..i], &mut current, &mut segments);
                     text_start = i + run;
                 }
                 i += run;
@@ -604,24 +650,18 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
             _ => i += 1,
         }
     }
-    pieces.push(norm.get(text_start..));
-
-    let mut segments = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for piece in pieces {
-        match piece {
-            Some(text) => push_normalized_words(text, &mut current),
-            None => {
-                if !current.is_empty() {
-                    segments.push(Segment::new(std::mem::take(&mut current)));
-                }
-            }
-        }
-    }
-    if !current.is_empty() {
-        segments.push(Segment::new(current));
-    }
+    end_segment(&norm[text_start..], &mut current, &mut segments);
     segments
+}
+
+/// Adds the words of `piece`, the text before an elision marker (or the
+/// end), to the `current` segment, and ends that segment if it has words.
+/// (Markers are ASCII, so `piece` is cut at character boundaries.)
+fn end_segment<'a>(piece: &'a str, current: &mut Vec<&'a str>, segments: &mut Vec<Segment<'a>>) {
+    push_normalized_words(piece, current);
+    if !current.is_empty() {
+        segments.push(Segment::new(std::mem::take(current)));
+    }
 }
 
 impl<'a> Segment<'a> {
@@ -630,28 +670,39 @@ impl<'a> Segment<'a> {
         Segment { words, fail }
     }
 
-    /// Earliest `i >= from` where this segment occurs in `text`.
-    fn find_in(&self, text: &[&str], from: usize) -> Option<usize> {
+    /// Earliest `i >= from` where this segment occurs in `text`, splitting
+    /// `text` no further than the end of that occurrence (or its end).
+    fn find_in(&self, text: &mut LazyWords<'_>, from: usize) -> Option<usize> {
         let (first, pat) = self.words.split_first()?;
         if pat.is_empty() {
-            return (from..text.len()).find(|&i| fold_eq(first, text[i]));
+            let mut i = from;
+            while let Some(w) = text.get(i) {
+                if fold_eq(first, w) {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            return None;
         }
         let mut k = 0;
-        for (j, w) in text.iter().enumerate().skip(from + 1) {
-            while k > 0 && *w != pat[k] {
+        let mut j = from + 1;
+        while let Some(w) = text.get(j) {
+            while k > 0 && w != pat[k] {
                 k = self.fail[k - 1];
             }
-            if *w == pat[k] {
+            if w == pat[k] {
                 k += 1;
             }
             if k == pat.len() {
-                // `pat` occupies text[j + 1 - k ..= j]; the first word precedes it.
+                // `pat` occupies text[j + 1 - k ..= j]; the first word
+                // precedes it (and is split already).
                 let start = j + 1 - k - 1;
-                if fold_eq(first, text[start]) {
+                if fold_eq(first, text.words[start]) {
                     return Some(start);
                 }
                 k = self.fail[k - 1];
             }
+            j += 1;
         }
         None
     }
@@ -739,13 +790,12 @@ impl<'a> Quotation<'a> {
         if self.probes.iter().any(|p| !norm.contains(p)) {
             return false;
         }
-        let text = normalized_words(norm);
-        if self.total > text.len() {
-            return false;
-        }
+        // No word count check up front: it would split the whole text, and
+        // a text with too few words fails the search below anyway.
+        let mut text = LazyWords::new(norm);
         let mut pos = 0;
         for seg in &self.segments {
-            match seg.find_in(&text, pos) {
+            match seg.find_in(&mut text, pos) {
                 Some(i) => pos = i + seg.words.len(),
                 None => return false,
             }
@@ -2122,6 +2172,100 @@ mod tests {
         dp.pop().unwrap_or_default()
     }
 
+    /// [`parse_segments`] as it was before the words went straight into
+    /// segments: pieces between markers collected first (`None` a marker).
+    fn parse_segments_via_pieces(norm: &str) -> Vec<Vec<&str>> {
+        let bytes = norm.as_bytes();
+        let mut pieces: Vec<Option<&str>> = Vec::new();
+        let mut text_start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'[' => {
+                    if let Some(rel) = bytes[i + 1..].iter().position(|&b| b == b']') {
+                        pieces.push(norm.get(text_start..i));
+                        pieces.push(None);
+                        i += rel + 2;
+                        text_start = i;
+                        continue;
+                    }
+                    i += 1;
+                }
+                b'.' => {
+                    let run = bytes[i..].iter().take_while(|&&b| b == b'.').count();
+                    if run >= 3 {
+                        pieces.push(norm.get(text_start..i));
+                        pieces.push(None);
+                        text_start = i + run;
+                    }
+                    i += run;
+                }
+                _ => i += 1,
+            }
+        }
+        pieces.push(norm.get(text_start..));
+        let mut segments = Vec::new();
+        let mut current: Vec<&str> = Vec::new();
+        for piece in pieces {
+            match piece {
+                Some(text) => current.extend(normalized_words(text)),
+                None => {
+                    if !current.is_empty() {
+                        segments.push(std::mem::take(&mut current));
+                    }
+                }
+            }
+        }
+        if !current.is_empty() {
+            segments.push(current);
+        }
+        segments
+    }
+
+    /// [`Quotation::matches_exactly`] as it was before words were split
+    /// lazily: the whole text split up front, each segment located with
+    /// KMP over the slice of words.
+    fn matches_exactly_eager(q: &Quotation<'_>, norm: &str) -> bool {
+        fn find_in(seg: &Segment<'_>, text: &[&str], from: usize) -> Option<usize> {
+            let (first, pat) = seg.words.split_first()?;
+            if pat.is_empty() {
+                return (from..text.len()).find(|&i| fold_eq(first, text[i]));
+            }
+            let mut k = 0;
+            for (j, w) in text.iter().enumerate().skip(from + 1) {
+                while k > 0 && *w != pat[k] {
+                    k = seg.fail[k - 1];
+                }
+                if *w == pat[k] {
+                    k += 1;
+                }
+                if k == pat.len() {
+                    let start = j + 1 - k - 1;
+                    if fold_eq(first, text[start]) {
+                        return Some(start);
+                    }
+                    k = seg.fail[k - 1];
+                }
+            }
+            None
+        }
+        if q.total == 0 || q.probes.iter().any(|p| !norm.contains(p)) {
+            return false;
+        }
+        let text = normalized_words(norm);
+        if q.total > text.len() {
+            return false;
+        }
+        let mut pos = 0;
+        for seg in &q.segments {
+            match find_in(seg, &text, pos) {
+                Some(i) => pos = i + seg.words.len(),
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// Reference for the segment search: can the segments be placed in
     /// order (each consecutive, first words case-folded)?
     fn segments_reference(segs: &[Vec<&str>], text: &[&str]) -> bool {
@@ -2254,6 +2398,28 @@ mod tests {
             prop_assume!(run.iter().all(|x| !x.contains('[') && !x.contains("...")));
             let q = run.join(" ");
             prop_assert_eq!(match_quotation(&q, &[en(&s)]), exact(0, Side::Original));
+        }
+
+        #[test]
+        fn prop_parse_segments_agrees_with_pieces(s in prop_oneof![tricky_text(), "[a .\\[\\]…]{0,30}"]) {
+            let norm = normalize(&s);
+            let got: Vec<Vec<&str>> = parse_segments(&norm).into_iter().map(|seg| seg.words).collect();
+            prop_assert_eq!(got, parse_segments_via_pieces(&norm));
+        }
+
+        #[test]
+        fn prop_lazy_search_agrees_with_eager(
+            q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("..."), Just("[x]"), Just("b,"), Just("-")], 0..8),
+            t in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("-"), Just("\"B")], 0..16),
+        ) {
+            let norm_q = normalize(&q.join(" "));
+            let norm_t = normalize(&t.join(" "));
+            let quotation = Quotation::parse(&norm_q);
+            prop_assert_eq!(
+                quotation.matches_exactly(&norm_t),
+                matches_exactly_eager(&quotation, &norm_t),
+                "{:?} in {:?}", norm_q, norm_t
+            );
         }
 
         #[test]
