@@ -180,8 +180,9 @@ pub fn read_article(store: &Store, slug: &str) -> Result<Option<String>, Article
 pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<RecordError>) {
     let mut good = Vec::new();
     let mut bad = Vec::new();
-    let ids = match store.record_ids(slug) {
-        Ok(ids) => ids,
+    let mut folder = match store.record_folder(slug) {
+        Ok(Some(folder)) => folder,
+        Ok(None) => return (good, bad),
         Err(e) => {
             bad.push(RecordError {
                 path: format!("{}/{slug}", crate::store::TRANSLATIONS_DIR),
@@ -192,12 +193,12 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
             return (good, bad);
         }
     };
+    let ids = folder.ids();
     good.reserve_exact(ids.len());
     for id in ids {
-        let rel = Store::record_rel_path_of(slug, &id);
         if crate::store::validate_id(&id).is_err() {
             bad.push(RecordError {
-                path: rel,
+                path: Store::record_rel_path_of(slug, &id),
                 line: 1,
                 column: 1,
                 message: format!(
@@ -207,7 +208,7 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
             });
             continue;
         }
-        match store.load_path(&rel) {
+        match folder.load(&id) {
             Ok(q) => good.push((
                 QuoteRef {
                     slug: slug.to_string(),
