@@ -442,7 +442,7 @@ pub enum ReadError {
 /// one `fstat` before the buffer grows, so a huge file is refused unread.
 pub fn read_whole_at(
     dir: impl AsFd,
-    name: &str,
+    name: impl rustix::path::Arg,
     max: u64,
     buf: &mut Vec<u8>,
 ) -> Result<(), ReadError> {
