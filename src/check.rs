@@ -9,7 +9,7 @@ use crate::policy::Policy;
 use crate::publication::Publication;
 use crate::quote::{Quote, Revision, State, Verdict};
 use crate::render::diff::{Segment, word_diff};
-use crate::store::{QuoteRef, RecordError, Store};
+use crate::store::{QuoteRef, ReadError, RecordError, Store, read_whole_at};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -128,11 +128,46 @@ pub struct ArticleError {
 /// Largest article read, in bytes.
 pub const MAX_ARTICLE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Room for a typical article in the first read; a larger one costs one
+/// `fstat` more (see [`read_whole_at`]).
+const ARTICLE_BUFFER_BYTES: usize = 16 * 1024;
+
 /// Reads an article's text, if the file exists.
+///
+/// `check` reads every article: open and read it whole with
+/// [`read_whole_at`], which looks the path up once and needs no `fstat` for
+/// an article of typical size, where metadata first and then `fs::read`
+/// looked it up twice and made two `statx` calls and an `lseek`. An open that
+/// fails other than for a missing file (permission denied, say) goes the
+/// old way, [`read_article_by_metadata`], so that every error is as before
+/// (a folder or a too large file is named so even if unreadable).
 pub fn read_article(store: &Store, slug: &str) -> Result<Option<String>, ArticleError> {
     let rel = Store::article_rel_path(slug);
     let path = store.abs(&rel);
-    let meta = match std::fs::metadata(&path) {
+    let mut bytes = Vec::with_capacity(ARTICLE_BUFFER_BYTES);
+    match read_whole_at(rustix::fs::CWD, &path, MAX_ARTICLE_BYTES, &mut bytes) {
+        Ok(()) => article_text(rel, bytes).map(Some),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(ReadError::IsDir) => Err(ArticleError {
+            path: rel,
+            message: "is a directory, not a Markdown file".into(),
+        }),
+        Err(ReadError::TooLarge(len)) => Err(ArticleError {
+            path: rel,
+            message: format!(
+                "is {len} bytes; articles larger than {MAX_ARTICLE_BYTES} bytes are refused"
+            ),
+        }),
+        Err(ReadError::Io(_)) => read_article_by_metadata(rel, &path),
+    }
+}
+
+/// [`read_article`] the simple way: metadata first, then the whole file.
+fn read_article_by_metadata(
+    rel: String,
+    path: &std::path::Path,
+) -> Result<Option<String>, ArticleError> {
+    let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
@@ -157,12 +192,17 @@ pub fn read_article(store: &Store, slug: &str) -> Result<Option<String>, Article
             ),
         });
     }
-    let bytes = std::fs::read(&path).map_err(|e| ArticleError {
+    let bytes = std::fs::read(path).map_err(|e| ArticleError {
         path: rel.clone(),
         message: format!("cannot read: {e}"),
     })?;
+    article_text(rel, bytes).map(Some)
+}
+
+/// An article's bytes as text, or where they stop being UTF-8.
+fn article_text(rel: String, bytes: Vec<u8>) -> Result<String, ArticleError> {
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Some(text)),
+        Ok(text) => Ok(text),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let text = String::from_utf8_lossy(valid);
@@ -180,8 +220,9 @@ pub fn read_article(store: &Store, slug: &str) -> Result<Option<String>, Article
 pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<RecordError>) {
     let mut good = Vec::new();
     let mut bad = Vec::new();
-    let ids = match store.record_ids(slug) {
-        Ok(ids) => ids,
+    let mut folder = match store.record_folder(slug) {
+        Ok(Some(folder)) => folder,
+        Ok(None) => return (good, bad),
         Err(e) => {
             bad.push(RecordError {
                 path: format!("{}/{slug}", crate::store::TRANSLATIONS_DIR),
@@ -192,12 +233,12 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
             return (good, bad);
         }
     };
+    let ids = folder.ids();
     good.reserve_exact(ids.len());
     for id in ids {
-        let rel = Store::record_rel_path_of(slug, &id);
         if crate::store::validate_id(&id).is_err() {
             bad.push(RecordError {
-                path: rel,
+                path: Store::record_rel_path_of(slug, &id),
                 line: 1,
                 column: 1,
                 message: format!(
@@ -207,7 +248,7 @@ pub fn load_records(store: &Store, slug: &str) -> (Vec<(QuoteRef, Quote)>, Vec<R
             });
             continue;
         }
-        match store.load_path(&rel) {
+        match folder.load(&id) {
             Ok(q) => good.push((
                 QuoteRef {
                     slug: slug.to_string(),
@@ -737,5 +778,62 @@ mod tests {
         ) {
             prop_assert_eq!(first_suspicious(&text), reference(&text));
         }
+    }
+}
+
+#[cfg(test)]
+mod read_article_tests {
+    use super::*;
+
+    fn outcome(r: Result<Option<String>, ArticleError>) -> Result<Option<String>, String> {
+        r.map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn reads_as_metadata_then_fs_read_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let articles = root.join("articles");
+        std::fs::create_dir_all(articles.join("folder.md")).unwrap();
+        std::fs::create_dir_all(root.join("elsewhere/folder")).unwrap();
+        std::fs::write(articles.join("plain.md"), "# Title\n\nText “quoted”.\n").unwrap();
+        std::fs::write(articles.join("empty.md"), "").unwrap();
+        std::fs::write(articles.join("latin1.md"), b"# Caf\xe9\n").unwrap();
+        // more than the first read's room
+        let long = "A line of an article, long enough.\n".repeat(3000);
+        assert!(long.len() > 4 * ARTICLE_BUFFER_BYTES);
+        std::fs::write(articles.join("long.md"), &long).unwrap();
+        std::os::unix::fs::symlink(articles.join("plain.md"), articles.join("link.md")).unwrap();
+        std::os::unix::fs::symlink(root.join("elsewhere/folder"), articles.join("dirlink.md"))
+            .unwrap();
+        std::os::unix::fs::symlink(root.join("gone"), articles.join("dangling.md")).unwrap();
+        let store = Store::new(root);
+        let slugs = [
+            "folder", "plain", "empty", "latin1", "long", "link", "dirlink", "dangling", "missing",
+        ];
+        for slug in slugs {
+            let rel = Store::article_rel_path(slug);
+            let path = store.abs(&rel);
+            assert_eq!(
+                outcome(read_article(&store, slug)),
+                outcome(read_article_by_metadata(rel, &path)),
+                "{slug}"
+            );
+        }
+        assert_eq!(read_article(&store, "long").unwrap().unwrap(), long);
+        assert!(read_article(&store, "missing").unwrap().is_none());
+        assert!(read_article(&store, "dangling").unwrap().is_none());
+        assert!(read_article(&store, "latin1").is_err());
+        assert!(read_article(&store, "folder").is_err());
+
+        // `articles` a file: the open fails other than "not found"
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("articles"), "").unwrap();
+        let store = Store::new(dir.path());
+        let rel = Store::article_rel_path("any");
+        let path = store.abs(&rel);
+        let err = read_article(&store, "any").unwrap_err().to_string();
+        assert!(err.starts_with("articles/any.md: cannot read: "), "{err}");
+        assert_eq!(Err(err), outcome(read_article_by_metadata(rel, &path)));
     }
 }

@@ -4,7 +4,12 @@
 
 use std::fs;
 use std::io::Write;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
+
+use rustix::buffer::spare_capacity;
+use rustix::fs::{FileType, Mode, OFlags};
+use rustix::io::Errno;
 
 use crate::quote::{Quote, SCHEMA_VERSION};
 
@@ -264,30 +269,32 @@ impl Store {
 
     /// The ids of the records of one article, sorted.
     pub fn record_ids(&self, slug: &str) -> Result<Vec<String>, StoreError> {
-        let dir = self.abs(&[TRANSLATIONS_DIR, "/", slug].concat());
-        let mut ids = Vec::new();
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ids),
-            Err(e) => {
-                return Err(StoreError::Io {
-                    path: format!("{TRANSLATIONS_DIR}/{slug}"),
-                    source: e,
-                });
-            }
-        };
-        for entry in entries.flatten() {
-            // The file name becomes the id in place, without a copy.
-            let Ok(mut name) = entry.file_name().into_string() else {
-                continue;
-            };
-            if let Some(id_len) = name.strip_suffix(".toml").map(str::len) {
-                name.truncate(id_len);
-                ids.push(name);
-            }
+        Ok(match self.record_folder(slug)? {
+            Some(mut folder) => folder.ids(),
+            None => Vec::new(),
+        })
+    }
+
+    /// The records folder of one article, open; `None` if it does not exist.
+    pub fn record_folder<'s>(&self, slug: &'s str) -> Result<Option<RecordFolder<'s>>, StoreError> {
+        let rel = [TRANSLATIONS_DIR, "/", slug].concat();
+        // As `fs::read_dir`: a symbolic link to a folder is followed.
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::DIRECTORY;
+        match rustix::fs::open(self.abs(&rel), flags, Mode::empty()) {
+            Ok(fd) => Ok(Some(RecordFolder {
+                slug,
+                dir: rustix::fs::Dir::new(fd).map_err(|e| StoreError::Io {
+                    path: rel,
+                    source: e.into(),
+                })?,
+                buf: Vec::with_capacity(RECORD_BUFFER_BYTES),
+            })),
+            Err(Errno::NOENT) => Ok(None),
+            Err(e) => Err(StoreError::Io {
+                path: rel,
+                source: e.into(),
+            }),
         }
-        ids.sort();
-        Ok(ids)
     }
 
     /// Every article slug: those with an article file and those with records.
@@ -350,6 +357,132 @@ pub fn serialize_record(quote: &Quote) -> String {
     format!(
         "# verbatim quote record; docs/FORMAT.md describes it. Edit with `verbatim revise`.\n{body}"
     )
+}
+
+/// Room for a typical record file (a few KiB) in one read: a larger one
+/// costs one `fstat` more (see [`read_whole_at`]), nothing else.
+const RECORD_BUFFER_BYTES: usize = 16 * 1024;
+
+/// The records folder `translations/<slug>/` of one article, open.
+///
+/// `check` reads every record of every article. Listing the folder once and
+/// opening each record relative to the folder's descriptor spares the
+/// kernel a lookup of the whole path per file, and [`read_whole_at`] spares
+/// the `fstat` and `lseek` calls that `std::fs` makes around each read. The
+/// outcome is that of [`Store::record_ids`] and [`Store::load_path`] on the
+/// same files, errors included (the tests compare them).
+pub struct RecordFolder<'s> {
+    slug: &'s str,
+    dir: rustix::fs::Dir,
+    /// Reused by every record read.
+    buf: Vec<u8>,
+}
+
+impl RecordFolder<'_> {
+    /// The ids of the records (`<id>.toml` files), sorted. As
+    /// `fs::read_dir(..).flatten()`: names that are not UTF-8 are left out,
+    /// and the listing stops at an error.
+    pub fn ids(&mut self) -> Vec<String> {
+        let mut ids = Vec::new();
+        while let Some(Ok(entry)) = self.dir.read() {
+            let Ok(name) = entry.file_name().to_str() else {
+                continue;
+            };
+            if let Some(id) = name.strip_suffix(".toml") {
+                ids.push(id.to_string());
+            }
+        }
+        ids.sort();
+        ids
+    }
+
+    /// Reads and validates the record `id` (a valid id: one file name).
+    pub fn load(&mut self, id: &str) -> Result<Quote, RecordError> {
+        let rel = Store::record_rel_path_of(self.slug, id);
+        let whole = |message: String| RecordError {
+            path: rel.clone(),
+            line: 1,
+            column: 1,
+            message,
+        };
+        let cannot = |e: std::io::Error| whole(format!("cannot read: {e}"));
+        let dir = self.dir.fd().map_err(|e| cannot(e.into()))?;
+        let name = [id, ".toml"].concat();
+        match read_whole_at(dir, &name, MAX_RECORD_BYTES, &mut self.buf) {
+            Ok(()) => parse_record(&rel, &self.buf),
+            Err(ReadError::Io(e)) => Err(cannot(e)),
+            Err(ReadError::IsDir) => Err(whole("is a directory, not a record file".into())),
+            Err(ReadError::TooLarge(len)) => Err(whole(format!(
+                "is {len} bytes; records larger than {MAX_RECORD_BYTES} bytes are refused"
+            ))),
+        }
+    }
+}
+
+/// Why [`read_whole_at`] read no file.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Opening or reading failed.
+    Io(std::io::Error),
+    /// The name is a folder.
+    IsDir,
+    /// The file has this many bytes, more than allowed.
+    TooLarge(u64),
+}
+
+/// Reads the file `name` in the folder `dir` (following a symbolic link,
+/// as `fs::File::open`) whole into `buf`, refusing one of more than `max`
+/// bytes.
+///
+/// Open, read until a read returns nothing, close: no `fstat` while the
+/// file fits the room `buf` already has, which is why this is faster than
+/// `fs::read`. The outcome is still that of checking the file's metadata
+/// first: a folder fails its first read (`EISDIR`), a file larger than
+/// `max` that fits is counted whole, and one that does not fit is sized by
+/// one `fstat` before the buffer grows, so a huge file is refused unread.
+pub fn read_whole_at(
+    dir: impl AsFd,
+    name: impl rustix::path::Arg,
+    max: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    buf.clear();
+    let io = |e: Errno| ReadError::Io(e.into());
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+    let file = rustix::fs::openat(dir, name, flags, Mode::empty()).map_err(io)?;
+    let mut sized = false;
+    loop {
+        if buf.len() == buf.capacity() {
+            if sized {
+                // the file grew since: keep reading, as `read_to_end`
+                buf.reserve(buf.len().max(RECORD_BUFFER_BYTES));
+            } else {
+                let stat = rustix::fs::fstat(&file).map_err(io)?;
+                if FileType::from_raw_mode(stat.st_mode) == FileType::Directory {
+                    return Err(ReadError::IsDir);
+                }
+                let len = u64::try_from(stat.st_size).unwrap_or(0);
+                if len > max {
+                    return Err(ReadError::TooLarge(len));
+                }
+                let rest = usize::try_from(len).unwrap_or(0).saturating_sub(buf.len());
+                // one byte more, for the read that finds the end
+                buf.reserve(rest + 1);
+                sized = true;
+            }
+        }
+        match rustix::io::read(&file, spare_capacity(buf)) {
+            Ok(0) => break,
+            Ok(_) | Err(Errno::INTR) => {}
+            Err(Errno::ISDIR) => return Err(ReadError::IsDir),
+            Err(e) => return Err(io(e)),
+        }
+    }
+    let len = buf.len() as u64;
+    if len > max {
+        return Err(ReadError::TooLarge(len));
+    }
+    Ok(())
 }
 
 /// Parses and validates record bytes; errors name `path:line:column`.
@@ -722,5 +855,149 @@ mod tests {
         assert_eq!(line_col("ab\ncdé", 5), (2, 3));
         assert_eq!(line_col("ab\ncdé", 7), (2, 4));
         assert_eq!(line_col("", 0), (1, 1));
+    }
+}
+
+#[cfg(test)]
+mod record_folder_tests {
+    use super::*;
+
+    const GOOD_RECORD: &str = r#"# verbatim quote record; docs/FORMAT.md describes it. Edit with `verbatim revise`.
+schema = 1
+speaker = "Pedro Sánchez"
+original_lang = "es"
+origin = "own"
+source = "Press conference 148"
+said_on = "2026-01-14"
+
+[[revision]]
+number = 1
+original = "Todo ello en beneficio del consumidor."
+translation = "All this is to the good of the consumer."
+author = "Ana Traductora <ana@newsroom.example>"
+at = "2026-01-07T20:17:00Z"
+note = "first translation"
+
+[[review]]
+verdict = "approved"
+reviewer = "Eva Editora <eva@newsroom.example>"
+at = "2026-01-07T20:18:00Z"
+revision = 1
+digest = "sha256:aec2401c9a981a1ba3482d25316dbcf1ea0576c02da3b0d028d9e72c875489aa"
+"#;
+
+    /// The listing as `record_ids` made it with `fs::read_dir` before
+    /// `RecordFolder`.
+    fn std_ids(folder: &Path) -> Vec<String> {
+        let mut ids: Vec<String> = fs::read_dir(folder)
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".toml").map(str::to_string))
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn reads_as_the_path_based_reader_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let folder = root.join("translations/slug");
+        fs::create_dir_all(&folder).unwrap();
+        fs::create_dir_all(root.join("elsewhere/folder")).unwrap();
+        let good = GOOD_RECORD;
+        fs::write(folder.join("good.toml"), good).unwrap();
+        fs::write(folder.join("empty.toml"), "").unwrap();
+        fs::write(folder.join("broken.toml"), "schema = ").unwrap();
+        fs::write(folder.join("latin1.toml"), b"schema = 1\n# caf\xe9\n").unwrap();
+        // larger than the reader's first buffer: read in several parts
+        let big = format!("{good}\n{}", "# padding line\n".repeat(5000));
+        assert!(big.len() > 3 * RECORD_BUFFER_BYTES);
+        fs::write(folder.join("big.toml"), &big).unwrap();
+        fs::create_dir(folder.join("folder.toml")).unwrap();
+        fs::write(folder.join("notes.txt"), "").unwrap();
+        std::os::unix::fs::symlink(folder.join("good.toml"), folder.join("link.toml")).unwrap();
+        std::os::unix::fs::symlink(root.join("elsewhere/folder"), folder.join("dirlink.toml"))
+            .unwrap();
+        std::os::unix::fs::symlink(root.join("gone"), folder.join("dangling.toml")).unwrap();
+
+        let store = Store::new(root);
+        let mut open = store.record_folder("slug").unwrap().unwrap();
+        let ids = open.ids();
+        assert_eq!(ids, std_ids(&folder));
+        assert_eq!(ids.len(), 9);
+        for id in &ids {
+            let by_path = store.load_path(&Store::record_rel_path_of("slug", id));
+            assert_eq!(open.load(id), by_path, "{id}");
+        }
+        assert!(open.load("good").is_ok());
+        assert!(open.load("big").is_ok());
+        assert_eq!(
+            open.load("folder").unwrap_err().message,
+            "is a directory, not a record file"
+        );
+        assert!(
+            open.load("dangling")
+                .unwrap_err()
+                .message
+                .starts_with("cannot read: ")
+        );
+        assert!(
+            open.load("missing")
+                .unwrap_err()
+                .message
+                .starts_with("cannot read: ")
+        );
+    }
+
+    #[test]
+    fn a_missing_folder_has_no_records_and_a_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("translations")).unwrap();
+        fs::write(root.join("translations/file"), "").unwrap();
+        let store = Store::new(root);
+        assert!(store.record_folder("missing").unwrap().is_none());
+        assert!(store.record_ids("missing").unwrap().is_empty());
+        let err = store.record_ids("file").err().unwrap().to_string();
+        let std_err = fs::read_dir(root.join("translations/file")).err().unwrap();
+        assert_eq!(err, format!("translations/file: {std_err}"));
+    }
+
+    #[test]
+    fn read_whole_at_sizes_and_refuses_as_metadata_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = fs::File::open(dir.path()).unwrap();
+        let text: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(dir.path().join("f"), &text).unwrap();
+        fs::create_dir(dir.path().join("d")).unwrap();
+        for room in [0, 1, 4096, 99_999, 100_000, 100_001, 200_000] {
+            let mut buf = Vec::with_capacity(room);
+            read_whole_at(&at, "f", 100_000, &mut buf).unwrap();
+            assert_eq!(buf, text, "room {room}");
+            let mut buf = Vec::with_capacity(room);
+            let refused = read_whole_at(&at, "f", 99_999, &mut buf);
+            assert!(
+                matches!(refused, Err(ReadError::TooLarge(100_000))),
+                "room {room}"
+            );
+            let mut buf = Vec::with_capacity(room);
+            assert!(matches!(
+                read_whole_at(&at, "d", 10, &mut buf),
+                Err(ReadError::IsDir)
+            ));
+            let missing = read_whole_at(&at, "nothing", 10, &mut buf);
+            assert!(
+                matches!(missing, Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound)
+            );
+        }
+        // a file larger than `max` is refused before it is read whole
+        let mut buf = Vec::with_capacity(10);
+        assert!(matches!(
+            read_whole_at(&at, "f", 50, &mut buf),
+            Err(ReadError::TooLarge(100_000))
+        ));
+        assert!(buf.len() <= 10);
     }
 }
