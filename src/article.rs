@@ -707,11 +707,10 @@ impl Block {
     }
 }
 
-struct Collector<'a> {
-    /// The stripped text being parsed.
-    source: &'a str,
-    blocks: Vec<Block>,
-    current: Block,
+/// Where the walk over the parser's events is in the document's structure,
+/// and what a finished block records of it.
+#[derive(Debug, Default)]
+struct Nesting {
     in_paragraph: bool,
     generation: u64,
     quote_depth: usize,
@@ -720,19 +719,55 @@ struct Collector<'a> {
     image_depth: usize,
 }
 
+impl Nesting {
+    fn hidden(&self) -> bool {
+        self.hidden_depth > 0 || self.image_depth > 0
+    }
+
+    fn block_quote(&self) -> Option<u64> {
+        (self.quote_depth > 0).then_some(self.quote_ids)
+    }
+}
+
+/// What [`walk_events`] feeds: the block collector here, and the test-only
+/// reference's (`article/reference.rs`), so that both read the document's
+/// structure the same way.
+trait BlockSink {
+    fn nesting(&mut self) -> &mut Nesting;
+    /// Ends the current block, if it has any text.
+    fn flush(&mut self);
+    fn push_text(&mut self, text: &str, range: Range<usize>);
+    fn push_code(&mut self, text: &str, offset: usize);
+    fn push_break(&mut self, text: &str, offset: usize);
+
+    fn block_boundary(&mut self) {
+        self.flush();
+        self.nesting().generation += 1;
+    }
+}
+
+struct Collector<'a> {
+    /// The stripped text being parsed.
+    source: &'a str,
+    blocks: Vec<Block>,
+    current: Block,
+    nesting: Nesting,
+}
+
 impl<'a> Collector<'a> {
     fn new(source: &'a str) -> Self {
         Collector {
             source,
             blocks: Vec::new(),
             current: Block::default(),
-            in_paragraph: false,
-            generation: 0,
-            quote_depth: 0,
-            quote_ids: 0,
-            hidden_depth: 0,
-            image_depth: 0,
+            nesting: Nesting::default(),
         }
+    }
+}
+
+impl BlockSink for Collector<'_> {
+    fn nesting(&mut self) -> &mut Nesting {
+        &mut self.nesting
     }
 
     fn flush(&mut self) {
@@ -756,19 +791,10 @@ impl<'a> Collector<'a> {
             }
         }
         let mut block = std::mem::take(current);
-        block.paragraph = self.in_paragraph;
-        block.generation = self.generation;
-        block.block_quote = (self.quote_depth > 0).then_some(self.quote_ids);
+        block.paragraph = self.nesting.in_paragraph;
+        block.generation = self.nesting.generation;
+        block.block_quote = self.nesting.block_quote();
         self.blocks.push(block);
-    }
-
-    fn block_boundary(&mut self) {
-        self.flush();
-        self.generation += 1;
-    }
-
-    fn hidden(&self) -> bool {
-        self.hidden_depth > 0 || self.image_depth > 0
     }
 
     fn push_text(&mut self, text: &str, range: Range<usize>) {
@@ -823,6 +849,16 @@ impl<'a> Collector<'a> {
         }
     }
 
+    fn push_code(&mut self, text: &str, offset: usize) {
+        self.push_simple(text, offset, RunKind::Code);
+    }
+
+    fn push_break(&mut self, text: &str, offset: usize) {
+        self.push_simple(text, offset, RunKind::Break);
+    }
+}
+
+impl Collector<'_> {
     fn push_simple(&mut self, text: &str, offset: usize, kind: RunKind) {
         if kind == RunKind::Break && self.current.text.is_empty() {
             return;
@@ -860,26 +896,33 @@ pub fn parser_options() -> Options {
 /// HTML (block and inline).
 fn collect_blocks(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
     let mut c = Collector::new(text);
+    let html = walk_events(text, &mut c);
+    (c.blocks, html)
+}
+
+/// Feeds the parser's events over the stripped text to `c`; returns the
+/// ranges of raw HTML (block and inline).
+fn walk_events(text: &str, c: &mut impl BlockSink) -> Vec<Range<usize>> {
     let mut html = Vec::new();
     for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => {
                     c.flush();
-                    c.in_paragraph = true;
+                    c.nesting().in_paragraph = true;
                 }
                 Tag::BlockQuote(_) => {
                     c.block_boundary();
-                    if c.quote_depth == 0 {
-                        c.quote_ids += 1;
+                    if c.nesting().quote_depth == 0 {
+                        c.nesting().quote_ids += 1;
                     }
-                    c.quote_depth += 1;
+                    c.nesting().quote_depth += 1;
                 }
                 Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
                     c.block_boundary();
-                    c.hidden_depth += 1;
+                    c.nesting().hidden_depth += 1;
                 }
-                Tag::Image { .. } => c.image_depth += 1,
+                Tag::Image { .. } => c.nesting().image_depth += 1,
                 Tag::Emphasis
                 | Tag::Strong
                 | Tag::Strikethrough
@@ -891,17 +934,19 @@ fn collect_blocks(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
             Event::End(tag) => match tag {
                 TagEnd::Paragraph => {
                     c.flush();
-                    c.in_paragraph = false;
+                    c.nesting().in_paragraph = false;
                 }
                 TagEnd::BlockQuote(_) => {
                     c.block_boundary();
-                    c.quote_depth = c.quote_depth.saturating_sub(1);
+                    c.nesting().quote_depth = c.nesting().quote_depth.saturating_sub(1);
                 }
                 TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
                     c.block_boundary();
-                    c.hidden_depth = c.hidden_depth.saturating_sub(1);
+                    c.nesting().hidden_depth = c.nesting().hidden_depth.saturating_sub(1);
                 }
-                TagEnd::Image => c.image_depth = c.image_depth.saturating_sub(1),
+                TagEnd::Image => {
+                    c.nesting().image_depth = c.nesting().image_depth.saturating_sub(1)
+                }
                 TagEnd::Emphasis
                 | TagEnd::Strong
                 | TagEnd::Strikethrough
@@ -910,17 +955,19 @@ fn collect_blocks(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
                 | TagEnd::Link => {}
                 _ => c.block_boundary(),
             },
-            Event::Text(t) if !c.hidden() => c.push_text(&t, range),
-            Event::Code(t) if !c.hidden() => c.push_simple(&t, range.start, RunKind::Code),
-            Event::SoftBreak if !c.hidden() => c.push_simple(" ", range.start, RunKind::Break),
-            Event::HardBreak if !c.hidden() => c.push_simple("\n", range.start, RunKind::Break),
-            Event::Html(_) | Event::InlineHtml(_) if c.image_depth == 0 => html.push(range),
+            Event::Text(t) if !c.nesting().hidden() => c.push_text(&t, range),
+            Event::Code(t) if !c.nesting().hidden() => c.push_code(&t, range.start),
+            Event::SoftBreak if !c.nesting().hidden() => c.push_break(" ", range.start),
+            Event::HardBreak if !c.nesting().hidden() => c.push_break("\n", range.start),
+            Event::Html(_) | Event::InlineHtml(_) if c.nesting().image_depth == 0 => {
+                html.push(range)
+            }
             Event::Rule => c.block_boundary(),
             _ => {}
         }
     }
     c.flush();
-    (c.blocks, html)
+    html
 }
 
 /// Is `piece` the character `c` written literally in the source (not an

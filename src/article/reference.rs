@@ -4,14 +4,15 @@
 //! `super::tests` assert that both find the same quotations and prose.
 //!
 //! What the rewrite did not change is shared, not copied: stripping,
-//! positions, the quote-mark rules (`can_open`, `can_close`), and the
-//! removal of malformed markup, which still works on pieces.
+//! positions, the walk over the parser's events (`walk_events`, feeding
+//! this module's collector of pieces), the quote-mark rules (`can_open`,
+//! `can_close`), and the removal of malformed markup, which still works on
+//! pieces.
 
 use super::{
-    LineIndex, MarkKind, PLACEHOLDER, Piece, PieceKind, Quotation, Stripped, can_close, can_open,
-    curly_kind, drop_malformed_markup, parser_options,
+    BlockSink, LineIndex, MarkKind, Nesting, PLACEHOLDER, Piece, PieceKind, Quotation, Stripped,
+    can_close, can_open, curly_kind, drop_malformed_markup, walk_events,
 };
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// Quotations and prose of `source`, as the old extraction found them.
@@ -74,19 +75,18 @@ impl Block {
     }
 }
 
-#[derive(Default)]
-struct Collector {
+struct Collector<'a> {
+    source: &'a str,
     blocks: Vec<Block>,
     current: Vec<Piece>,
-    in_paragraph: bool,
-    generation: u64,
-    quote_depth: usize,
-    quote_ids: u64,
-    hidden_depth: usize,
-    image_depth: usize,
+    nesting: Nesting,
 }
 
-impl Collector {
+impl BlockSink for Collector<'_> {
+    fn nesting(&mut self) -> &mut Nesting {
+        &mut self.nesting
+    }
+
     fn flush(&mut self) {
         while self
             .current
@@ -98,26 +98,16 @@ impl Collector {
         if self.current.is_empty() {
             return;
         }
-        let block_quote = (self.quote_depth > 0).then_some(self.quote_ids);
         self.blocks.push(Block {
             pieces: std::mem::take(&mut self.current),
-            paragraph: self.in_paragraph,
-            generation: self.generation,
-            block_quote,
+            paragraph: self.nesting.in_paragraph,
+            generation: self.nesting.generation,
+            block_quote: self.nesting.block_quote(),
         });
     }
 
-    fn block_boundary(&mut self) {
-        self.flush();
-        self.generation += 1;
-    }
-
-    fn hidden(&self) -> bool {
-        self.hidden_depth > 0 || self.image_depth > 0
-    }
-
-    fn push_text(&mut self, text: &str, source: &str, range: Range<usize>) {
-        let raw = source.get(range.clone()).unwrap_or("");
+    fn push_text(&mut self, text: &str, range: Range<usize>) {
+        let raw = self.source.get(range.clone()).unwrap_or("");
         // At most one piece per byte: grow once, not by doubling.
         self.current.reserve(text.len());
         if raw == text {
@@ -168,6 +158,16 @@ impl Collector {
         }
     }
 
+    fn push_code(&mut self, text: &str, offset: usize) {
+        self.push_simple(text, offset, PieceKind::Code);
+    }
+
+    fn push_break(&mut self, text: &str, offset: usize) {
+        self.push_simple(text, offset, PieceKind::Break);
+    }
+}
+
+impl Collector<'_> {
     fn push_simple(&mut self, text: &str, offset: usize, kind: PieceKind) {
         if kind == PieceKind::Break && self.current.is_empty() {
             return;
@@ -183,70 +183,17 @@ impl Collector {
     }
 }
 
-/// Parses the stripped text; returns the inline blocks and the ranges of raw
+/// Parses the stripped text (the event walk is the fast extraction's own,
+/// `super::walk_events`); returns the inline blocks and the ranges of raw
 /// HTML (block and inline).
 fn collect_blocks(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
-    let mut c = Collector::default();
-    let mut html = Vec::new();
-    for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
-        match event {
-            Event::Start(tag) => match tag {
-                Tag::Paragraph => {
-                    c.flush();
-                    c.in_paragraph = true;
-                }
-                Tag::BlockQuote(_) => {
-                    c.block_boundary();
-                    if c.quote_depth == 0 {
-                        c.quote_ids += 1;
-                    }
-                    c.quote_depth += 1;
-                }
-                Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
-                    c.block_boundary();
-                    c.hidden_depth += 1;
-                }
-                Tag::Image { .. } => c.image_depth += 1,
-                Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript
-                | Tag::Link { .. } => {}
-                _ => c.block_boundary(),
-            },
-            Event::End(tag) => match tag {
-                TagEnd::Paragraph => {
-                    c.flush();
-                    c.in_paragraph = false;
-                }
-                TagEnd::BlockQuote(_) => {
-                    c.block_boundary();
-                    c.quote_depth = c.quote_depth.saturating_sub(1);
-                }
-                TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
-                    c.block_boundary();
-                    c.hidden_depth = c.hidden_depth.saturating_sub(1);
-                }
-                TagEnd::Image => c.image_depth = c.image_depth.saturating_sub(1),
-                TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Superscript
-                | TagEnd::Subscript
-                | TagEnd::Link => {}
-                _ => c.block_boundary(),
-            },
-            Event::Text(t) if !c.hidden() => c.push_text(&t, text, range),
-            Event::Code(t) if !c.hidden() => c.push_simple(&t, range.start, PieceKind::Code),
-            Event::SoftBreak if !c.hidden() => c.push_simple(" ", range.start, PieceKind::Break),
-            Event::HardBreak if !c.hidden() => c.push_simple("\n", range.start, PieceKind::Break),
-            Event::Html(_) | Event::InlineHtml(_) if c.image_depth == 0 => html.push(range),
-            Event::Rule => c.block_boundary(),
-            _ => {}
-        }
-    }
-    c.flush();
+    let mut c = Collector {
+        source: text,
+        blocks: Vec::new(),
+        current: Vec::new(),
+        nesting: Nesting::default(),
+    };
+    let html = walk_events(text, &mut c);
     let mut blocks = c.blocks;
     for block in &mut blocks {
         drop_malformed_markup(&mut block.pieces, text);
