@@ -1086,6 +1086,65 @@ struct Open {
     stack: Vec<Level>,
 }
 
+/// What a quote mark of `kind` does, given whether it can open and close
+/// (CommonMark flanking, [`can_open`], [`can_close`]), the levels open in
+/// the quotation and whether a straight quote is open. Shared with the
+/// test-only reference (`article/reference.rs`): the rules did not change
+/// when blocks became text plus marks.
+fn mark_action(
+    kind: MarkKind,
+    opens: bool,
+    closes: bool,
+    stack: &[Level],
+    straight_open: &mut bool,
+) -> Action {
+    let has = |level| stack.contains(&level);
+    match kind {
+        MarkKind::CurlyOpen => {
+            if stack.last() == Some(&Level::Double) && closes && !opens {
+                Action::Close(Level::Double)
+            } else {
+                Action::Open(Level::Double)
+            }
+        }
+        MarkKind::CurlyClose => {
+            if has(Level::Double) {
+                Action::Close(Level::Double)
+            } else if stack.is_empty() && opens && !closes {
+                Action::Open(Level::Double)
+            } else {
+                Action::Literal
+            }
+        }
+        MarkKind::GuillemetOpen => Action::Open(Level::Guillemet),
+        MarkKind::GuillemetClose => {
+            if has(Level::Guillemet) {
+                Action::Close(Level::Guillemet)
+            } else {
+                Action::Literal
+            }
+        }
+        MarkKind::StraightLeft => {
+            if !*straight_open && opens {
+                *straight_open = true;
+                Action::Open(Level::Double)
+            } else if stack.last() == Some(&Level::Double) && closes {
+                Action::Close(Level::Double)
+            } else {
+                Action::Literal
+            }
+        }
+        MarkKind::StraightRight => {
+            *straight_open = false;
+            if has(Level::Double) {
+                Action::Close(Level::Double)
+            } else {
+                Action::Literal
+            }
+        }
+    }
+}
+
 /// Is `c` punctuation in CommonMark's sense (ASCII punctuation or a
 /// non-alphanumeric, non-space Unicode character)?
 fn is_punctuation(c: char) -> bool {
@@ -1160,51 +1219,7 @@ impl<'a> Scanner<'a> {
     fn classify(&self, mark: &Mark, stack: &[Level], straight_open: &mut bool) -> Action {
         let opens = can_open(self.text, mark.offset, mark.len);
         let closes = can_close(self.text, mark.offset, mark.len);
-        let has = |level| stack.contains(&level);
-        match mark.kind {
-            MarkKind::CurlyOpen => {
-                if stack.last() == Some(&Level::Double) && closes && !opens {
-                    Action::Close(Level::Double)
-                } else {
-                    Action::Open(Level::Double)
-                }
-            }
-            MarkKind::CurlyClose => {
-                if has(Level::Double) {
-                    Action::Close(Level::Double)
-                } else if stack.is_empty() && opens && !closes {
-                    Action::Open(Level::Double)
-                } else {
-                    Action::Literal
-                }
-            }
-            MarkKind::GuillemetOpen => Action::Open(Level::Guillemet),
-            MarkKind::GuillemetClose => {
-                if has(Level::Guillemet) {
-                    Action::Close(Level::Guillemet)
-                } else {
-                    Action::Literal
-                }
-            }
-            MarkKind::StraightLeft => {
-                if !*straight_open && opens {
-                    *straight_open = true;
-                    Action::Open(Level::Double)
-                } else if stack.last() == Some(&Level::Double) && closes {
-                    Action::Close(Level::Double)
-                } else {
-                    Action::Literal
-                }
-            }
-            MarkKind::StraightRight => {
-                *straight_open = false;
-                if has(Level::Double) {
-                    Action::Close(Level::Double)
-                } else {
-                    Action::Literal
-                }
-            }
-        }
+        mark_action(mark.kind, opens, closes, stack, straight_open)
     }
 
     fn feed(&mut self, index: usize, block: &Block, previous: Option<&Block>) {

@@ -6,12 +6,13 @@
 //! What the rewrite did not change is shared, not copied: stripping,
 //! positions, the walk over the parser's events (`walk_events`, feeding
 //! this module's collector of pieces), the quote-mark rules (`can_open`,
-//! `can_close`), and the removal of malformed markup, which still works on
-//! pieces.
+//! `can_close`, `mark_action`) and the scanner's types, and the removal of
+//! malformed markup, which still works on pieces.
 
 use super::{
-    BlockSink, LineIndex, MarkKind, Nesting, PLACEHOLDER, Piece, PieceKind, Quotation, Stripped,
-    can_close, can_open, curly_kind, drop_malformed_markup, walk_events,
+    Action, BlockSink, Found, Level, LineIndex, MarkKind, Nesting, Open, PLACEHOLDER, Piece,
+    PieceKind, Quotation, Stripped, can_close, can_open, curly_kind, drop_malformed_markup,
+    last_index, mark_action, walk_events,
 };
 use std::ops::Range;
 
@@ -202,37 +203,6 @@ fn collect_blocks(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
     (blocks, html)
 }
 
-/// Is `piece` the character `c` written literally in the source (not an
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Level {
-    Double,
-    Guillemet,
-}
-
-enum Action {
-    Open(Level),
-    Close(Level),
-    Literal,
-}
-
-/// A quotation found, offset in the stripped text.
-#[derive(Debug)]
-struct Found {
-    offset: usize,
-    text: String,
-    /// Index of the block where it ended.
-    end_block: usize,
-    /// Index of the closing mark's piece in that block, if it was closed.
-    closed_at: Option<usize>,
-}
-
-struct Open {
-    offset: usize,
-    text: String,
-    stack: Vec<Level>,
-}
-
 /// Scans blocks in order, carrying an unclosed quotation to the next
 /// paragraph when that paragraph opens with a quote mark.
 struct Scanner<'a> {
@@ -268,51 +238,7 @@ impl<'a> Scanner<'a> {
         };
         let opens = can_open(self.text, piece.offset, piece.len);
         let closes = can_close(self.text, piece.offset, piece.len);
-        let has = |level| stack.contains(&level);
-        match mark {
-            MarkKind::CurlyOpen => {
-                if stack.last() == Some(&Level::Double) && closes && !opens {
-                    Action::Close(Level::Double)
-                } else {
-                    Action::Open(Level::Double)
-                }
-            }
-            MarkKind::CurlyClose => {
-                if has(Level::Double) {
-                    Action::Close(Level::Double)
-                } else if stack.is_empty() && opens && !closes {
-                    Action::Open(Level::Double)
-                } else {
-                    Action::Literal
-                }
-            }
-            MarkKind::GuillemetOpen => Action::Open(Level::Guillemet),
-            MarkKind::GuillemetClose => {
-                if has(Level::Guillemet) {
-                    Action::Close(Level::Guillemet)
-                } else {
-                    Action::Literal
-                }
-            }
-            MarkKind::StraightLeft => {
-                if !*straight_open && opens {
-                    *straight_open = true;
-                    Action::Open(Level::Double)
-                } else if stack.last() == Some(&Level::Double) && closes {
-                    Action::Close(Level::Double)
-                } else {
-                    Action::Literal
-                }
-            }
-            MarkKind::StraightRight => {
-                *straight_open = false;
-                if has(Level::Double) {
-                    Action::Close(Level::Double)
-                } else {
-                    Action::Literal
-                }
-            }
-        }
+        mark_action(mark, opens, closes, stack, straight_open)
     }
 
     fn feed(&mut self, index: usize, block: &Block, previous: Option<&Block>) {
@@ -458,10 +384,6 @@ fn block_quote_quotations(text: &str, group: &[&Block]) -> Vec<Found> {
         end_block: last_index(group),
         closed_at: None,
     }]
-}
-
-fn last_index<T>(items: &[T]) -> usize {
-    items.len().saturating_sub(1)
 }
 
 fn find_quotations(text: &str, blocks: &[Block]) -> Vec<Found> {
