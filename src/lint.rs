@@ -681,7 +681,12 @@ fn packed_lower(b: &[u8]) -> u128 {
 /// alone and a call would cost more than that.
 #[inline]
 fn number_vocab(w: &str) -> &'static str {
-    let b = w.as_bytes();
+    number_vocab_bytes(w.as_bytes())
+}
+
+/// [`number_vocab`] of the bytes of a word.
+#[inline]
+fn number_vocab_bytes(b: &[u8]) -> &'static str {
     let Some(first) = b.first().map(u8::to_ascii_lowercase) else {
         return "";
     };
@@ -755,7 +760,6 @@ const NUM_BYTES: [NumByte; 256] = {
 /// numeral) is a break, as its neighbours see no difference.
 fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
     let bytes = s.as_bytes();
-    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -769,7 +773,14 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
                 i = past_space(bytes, i + 1);
                 continue;
             }
-            NumByte::Letter => char::from(b),
+            NumByte::Letter => {
+                // most words, told without `word_token`
+                i = plain_words(s, i, toks);
+                match bytes.get(i) {
+                    Some(&b) if b.is_ascii_alphabetic() => char::from(b),
+                    _ => continue,
+                }
+            }
             NumByte::Digit => {
                 i = past_space(bytes, num_token(s, i, toks, buf));
                 continue;
@@ -786,44 +797,182 @@ fn num_tokens<'a>(s: &'a str, toks: &mut Vec<NTok<'a>>, buf: &mut String) {
                 c
             }
         };
-        // a word: the run of letters from `i`
-        let start = i;
-        let mut ascii = true;
-        loop {
-            // ASCII letters at once
-            i += ascii_letter_run(&bytes[i..]);
-            match char_at(s, i) {
-                Some(d) if !d.is_ascii() && is_alphabetic(d) => {
-                    i += d.len_utf8();
-                    ascii = false;
-                }
-                _ => break,
-            }
-        }
-        let raw = &s[start..i];
-        // Every way but one to a word token is a break: rule out the words
-        // that are neither a number word nor a numeral (most) first.
-        let folded = if ascii {
-            number_vocab(raw)
-        } else if may_fold_into_vocab(raw) && fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
-            number_vocab(buf)
-        } else {
-            ""
-        };
-        let roman = roman_value(raw).is_some();
-        if folded.is_empty() && !roman
-            // code such as "A5", "CO2", "5G": not a number word
-            || digit_at(i)
-            || start > 0 && bytes[start - 1].is_ascii_digit()
-            // a name such as "Sra. Díez": never a number word
-            || first.is_uppercase() && !starts_sentence(s, start) && !roman
-        {
-            push_break(toks);
-        } else {
-            toks.push(NTok::Word { folded, raw });
-        }
-        i = past_space(bytes, i);
+        i = past_space(bytes, word_token(s, i, first, toks, buf));
     }
+}
+
+/// The letters of the roman numerals (bit n: byte 0x40 + n).
+const ROMAN_LETTERS: u64 = {
+    let mut bits = 0u64;
+    let letters = b"IVXLCDM";
+    let mut k = 0;
+    while k < letters.len() {
+        bits |= 1 << (letters[k] - 0x40);
+        k += 1;
+    }
+    bits
+};
+
+/// For each first letter (either case) and length under 16 of a word of
+/// ASCII letters, its last letters (bit n: byte 0x40 + n, either case)
+/// that a [`number_vocab`] word or a roman numeral with them has.
+const PLAIN_TOKEN_ENDS: [[u64; 16]; 26] = {
+    let mut ends = [[0u64; 16]; 26];
+    let mut k = 0;
+    while k < NUMBER_VOCAB.len() {
+        let w = NUMBER_VOCAB[k].as_bytes();
+        let last = w[w.len() - 1];
+        ends[(w[0] - b'a') as usize][w.len()] |= 1 << (last - 0x40) | 1 << (last - 0x60);
+        k += 1;
+    }
+    let numerals = b"IVXLCDM";
+    let mut f = 0;
+    while f < numerals.len() {
+        // the longest numeral is 12 letters (roman_value_of)
+        let mut len = 1;
+        while len <= 12 {
+            ends[(numerals[f] - b'A') as usize][len] |= ROMAN_LETTERS;
+            len += 1;
+        }
+        f += 1;
+    }
+    ends
+};
+
+/// False when the word `w` of ASCII letters is surely neither a
+/// [`number_vocab`] word nor a roman numeral, told from its first and
+/// last letters and length: most words.
+#[inline]
+fn may_be_plain_token(w: &[u8]) -> bool {
+    match (w.first(), w.last()) {
+        (Some(&first), Some(&last)) if w.len() < 16 => {
+            let row = usize::from((first | 0x20) - b'a');
+            PLAIN_TOKEN_ENDS[row][w.len()] >> (last & 0x3f) & 1 != 0
+        }
+        _ => false,
+    }
+}
+
+/// Steps over the words of ASCII letters from byte `i` of `s` (an ASCII
+/// letter), one space apart, pushing their tokens. Returns where it
+/// stopped: at a word that a non-ASCII char follows (the word may go on),
+/// or a word token that is not a lowercase word with no digit next to it,
+/// or in the last eight bytes, all for [`word_token`]; else at the first
+/// byte after the words (or after their space) that is no ASCII letter,
+/// for [`num_tokens`].
+///
+/// The same as [`word_token`] on each word, as a word is the whole run of
+/// letters from its start when an ASCII char follows it, a word that is
+/// neither a [`number_vocab`] word nor a roman numeral is a break whatever
+/// surrounds it, and a lowercase word is no name (and no numeral). But
+/// several times cheaper, and nine words in ten are breaks: the ends of
+/// the words in eight bytes are found at once, and most words are told
+/// from their first and last letters and length alone.
+fn plain_words<'a>(s: &'a str, i: usize, toks: &mut Vec<NTok<'a>>) -> usize {
+    let bytes = s.as_bytes();
+    // the first byte of the word looked at
+    let mut start = i;
+    let mut window = i;
+    // whether `toks` ends with a break ([`push_break`])
+    let mut broken = matches!(toks.last(), Some(NTok::Break));
+    while let Some(chunk) = bytes.get(window..window + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // the bytes that are no ASCII letter (as their high bit): the
+        // bytes after words
+        let mut ends = !bytes_in(x | 0x2020_2020_2020_2020, b'a', b'z') & HIGH_BITS;
+        while ends != 0 {
+            // little-endian: the first byte is the lowest
+            let end = window + ends.trailing_zeros() as usize / 8;
+            ends &= ends - 1;
+            let after = bytes[end];
+            if end == start || !after.is_ascii() {
+                return start;
+            }
+            let w = &bytes[start..end];
+            // the fold of a word token; most words are surely breaks
+            let token = may_be_plain_token(w)
+                .then(|| number_vocab_bytes(w))
+                .filter(|folded| !folded.is_empty() || roman_bytes_value(w).is_some());
+            match token {
+                None => {
+                    if !broken {
+                        toks.push(NTok::Break);
+                        broken = true;
+                    }
+                }
+                // a lowercase word is no name and no numeral
+                Some(folded)
+                    if w[0].is_ascii_lowercase()
+                        && !after.is_ascii_digit()
+                        && !(start > 0 && bytes[start - 1].is_ascii_digit()) =>
+                {
+                    toks.push(NTok::Word {
+                        folded,
+                        raw: &s[start..end],
+                    });
+                    broken = false;
+                }
+                Some(_) => return start,
+            }
+            if after != b' ' {
+                return end;
+            }
+            start = end + 1;
+        }
+        window += 8;
+    }
+    start
+}
+
+/// The word token starting with the letter `first` at byte `start` of `s`
+/// into `toks` (or a break); `buf` is scratch space. Returns the byte
+/// after the word.
+fn word_token<'a>(
+    s: &'a str,
+    start: usize,
+    first: char,
+    toks: &mut Vec<NTok<'a>>,
+    buf: &mut String,
+) -> usize {
+    let bytes = s.as_bytes();
+    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
+    // a word: the run of letters from `start`
+    let mut i = start;
+    let mut ascii = true;
+    loop {
+        // ASCII letters at once
+        i += ascii_letter_run(&bytes[i..]);
+        match char_at(s, i) {
+            Some(d) if !d.is_ascii() && is_alphabetic(d) => {
+                i += d.len_utf8();
+                ascii = false;
+            }
+            _ => break,
+        }
+    }
+    let raw = &s[start..i];
+    // Every way but one to a word token is a break: rule out the words
+    // that are neither a number word nor a numeral (most) first.
+    let folded = if ascii {
+        number_vocab(raw)
+    } else if may_fold_into_vocab(raw) && fold_into_at_most(raw, buf, NUMBER_VOCAB_MAX_LEN) {
+        number_vocab(buf)
+    } else {
+        ""
+    };
+    let roman = roman_value(raw).is_some();
+    if folded.is_empty() && !roman
+        // code such as "A5", "CO2", "5G": not a number word
+        || digit_at(i)
+        || start > 0 && bytes[start - 1].is_ascii_digit()
+        // a name such as "Sra. Díez": never a number word
+        || first.is_uppercase() && !starts_sentence(s, start) && !roman
+    {
+        push_break(toks);
+    } else {
+        toks.push(NTok::Word { folded, raw });
+    }
+    i
 }
 
 /// `i`, or the byte after it when that is a space: for [`num_tokens`]
@@ -938,70 +1087,60 @@ fn starts_sentence(s: &str, start: usize) -> bool {
 /// Value of an upper-case Roman numeral (canonical form only, ≤ 3999).
 #[inline]
 fn roman_value(s: &str) -> Option<u32> {
-    // most words: not even their first letter is a numeral
-    match s.as_bytes().first() {
-        Some(b'I' | b'V' | b'X' | b'L' | b'C' | b'D' | b'M') => roman_value_of(s),
-        _ => None,
+    roman_bytes_value(s.as_bytes())
+}
+
+/// [`roman_value`] of the bytes of a word.
+#[inline(always)]
+fn roman_bytes_value(b: &[u8]) -> Option<u32> {
+    let is_numeral = |c: &u8| matches!(c, b'I' | b'V' | b'X' | b'L' | b'C' | b'D' | b'M');
+    // most words: not even their first and last letters are numerals
+    // ("La", "Consejo")
+    if b.first().is_some_and(is_numeral) && b.last().is_some_and(is_numeral) {
+        roman_value_of(b)
+    } else {
+        None
     }
 }
 
-fn roman_value_of(s: &str) -> Option<u32> {
-    let b = s.as_bytes();
-    if b.is_empty() || b.len() > 12 {
+/// [`roman_value`] of a word: its canonical numeral is the numerals of
+/// its thousands ("", "M", "MM" or "MMM"), hundreds, tens and units in
+/// turn, each of the last three written with the letters of its place
+/// (one, five, ten: "I", "V", "X" for the units) as "", "I", "II", "III",
+/// "IV", "V", "VI", "VII", "VIII" or "IX". Which of them a place has is
+/// told by its first two letters, as the places after it have other
+/// letters.
+fn roman_value_of(b: &[u8]) -> Option<u32> {
+    if b.len() > 12 {
         return None;
     }
-    let digit = |c: u8| -> Option<i64> {
-        Some(match c {
-            b'I' => 1,
-            b'V' => 5,
-            b'X' => 10,
-            b'L' => 50,
-            b'C' => 100,
-            b'D' => 500,
-            b'M' => 1000,
-            _ => return None,
-        })
-    };
-    let mut signed = 0i64;
-    for (k, &c) in b.iter().enumerate() {
-        let v = digit(c)?;
-        match b.get(k + 1) {
-            Some(&n) if digit(n).is_some_and(|n| n > v) => signed -= v,
-            _ => signed += v,
-        }
-    }
-    let total = u32::try_from(signed).ok()?;
-    if total == 0 || total > 3999 {
-        return None;
-    }
-    // canonical re-encoding must give back the input
-    let table: [(u32, &[u8]); 13] = [
-        (1000, b"M"),
-        (900, b"CM"),
-        (500, b"D"),
-        (400, b"CD"),
-        (100, b"C"),
-        (90, b"XC"),
-        (50, b"L"),
-        (40, b"XL"),
-        (10, b"X"),
-        (9, b"IX"),
-        (5, b"V"),
-        (4, b"IV"),
-        (1, b"I"),
-    ];
-    let mut rest = total;
-    let mut at = 0;
-    for (v, r) in table {
-        while rest >= v {
-            if !b[at..].starts_with(r) {
-                return None;
+    // the number of `one`s (at most three) from byte `k`
+    let ones_from = |k: usize, one: u8| b[k..].iter().take(3).take_while(|&&c| c == one).count();
+    let mut at = ones_from(0, b'M');
+    let mut total = 1000 * at;
+    for (one, five, ten, value) in [
+        (b'C', b'D', b'M', 100),
+        (b'X', b'L', b'C', 10),
+        (b'I', b'V', b'X', 1),
+    ] {
+        let (digit, len) = match &b[at..] {
+            [o, t, ..] if *o == one && *t == ten => (9, 2),
+            [o, f, ..] if *o == one && *f == five => (4, 2),
+            [f, ..] if *f == five => {
+                let ones = ones_from(at + 1, one);
+                (5 + ones, 1 + ones)
             }
-            at += r.len();
-            rest -= v;
-        }
+            _ => {
+                let ones = ones_from(at, one);
+                (ones, ones)
+            }
+        };
+        total += value * digit;
+        at += len;
     }
-    (at == b.len()).then_some(total)
+    u32::try_from(total)
+        .ok()
+        .filter(|&total| at == b.len() && total > 0)
 }
 
 /// Words that imply a number without being one ("twice", "both",
