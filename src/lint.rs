@@ -614,39 +614,37 @@ const NUMBER_VOCAB_ENDS: [[u32; NUMBER_VOCAB_MAX_LEN + 1]; 26] = {
     ends
 };
 
-/// For each first letter of a [`NUMBER_VOCAB`] word, the last letters of
-/// the words with it, whatever their length (bit n: letter `b'a' + n`).
-const NUMBER_VOCAB_FIRST_LAST: [u32; 26] = {
-    let mut ends = [0u32; 26];
-    let mut first = 0;
-    while first < 26 {
-        let mut len = 0;
-        while len <= NUMBER_VOCAB_MAX_LEN {
-            ends[first] |= NUMBER_VOCAB_ENDS[first][len];
-            len += 1;
-        }
-        first += 1;
-    }
-    ends
-};
-
 /// False when the fold of the non-ASCII word `w` is surely not in
 /// [`NUMBER_VOCAB`], which is most accented words ("recomendación",
-/// "está"): told from its first and last chars alone, cheaper than folding
-/// it. When each of the two folds to one ASCII letter ([`quick_fold`]),
-/// the fold of `w` starts and ends with those letters, and a vocabulary
-/// word must too. Otherwise (a char folding to nothing or to several
+/// "está"): told from its chars' [`quick_fold`]s, cheaper than folding it.
+/// The fold of `w` is the folds of its chars in turn; when each of them
+/// folds to one ASCII letter, its fold is those letters, as many as its
+/// chars, and a vocabulary word must have their first and last letters
+/// and length ([`NUMBER_VOCAB_ENDS`]). When more than
+/// [`NUMBER_VOCAB_MAX_LEN`] chars do, its fold is longer than any
+/// vocabulary word. Otherwise (a char folding to nothing or to several
 /// chars) it can not tell: true.
 fn may_fold_into_vocab(w: &str) -> bool {
-    let (Some(first), Some(last)) = (w.chars().next(), w.chars().next_back()) else {
-        return true;
-    };
-    match (quick_fold(first), quick_fold(last)) {
-        (Some(f), Some(l)) if f.is_ascii_lowercase() && l.is_ascii_lowercase() => {
-            NUMBER_VOCAB_FIRST_LAST[usize::from(f - b'a')] & (1 << (l - b'a')) != 0
+    let (mut first, mut last, mut len) = (0u8, 0u8, 0usize);
+    for c in w.chars() {
+        let Some(l) = quick_fold(c) else {
+            return true;
+        };
+        if len == 0 {
+            first = l;
         }
-        _ => true,
+        last = l;
+        len += 1;
+        if len > NUMBER_VOCAB_MAX_LEN {
+            return false;
+        }
     }
+    if len == 0 {
+        return true;
+    }
+    first.is_ascii_lowercase()
+        && last.is_ascii_lowercase()
+        && NUMBER_VOCAB_ENDS[usize::from(first - b'a')][len] & (1 << (last - b'a')) != 0
 }
 
 /// Words by first letter (a..z) and length, each with its [`packed_lower`].
