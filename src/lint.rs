@@ -811,16 +811,17 @@ const ROMAN_LETTERS: u64 = {
     bits
 };
 
-/// For each first letter (either case) and length under 16 of a word of
-/// ASCII letters, its last letters (bit n: byte 0x40 + n, either case)
-/// that a [`number_vocab`] word or a roman numeral with them has.
-const PLAIN_TOKEN_ENDS: [[u64; 16]; 26] = {
-    let mut ends = [[0u64; 16]; 26];
+/// For each first letter and length under 16 of a word of ASCII letters,
+/// its last letters that a [`number_vocab`] word or a roman numeral with
+/// them has: indexed by the first letter's low five bits (either case)
+/// and the length, bit n for the last letter 0x40 + n (either case).
+const PLAIN_TOKEN_ENDS: [[u64; 16]; 32] = {
+    let mut ends = [[0u64; 16]; 32];
     let mut k = 0;
     while k < NUMBER_VOCAB.len() {
         let w = NUMBER_VOCAB[k].as_bytes();
         let last = w[w.len() - 1];
-        ends[(w[0] - b'a') as usize][w.len()] |= 1 << (last - 0x40) | 1 << (last - 0x60);
+        ends[(w[0] & 0x1f) as usize][w.len()] |= 1 << (last - 0x40) | 1 << (last - 0x60);
         k += 1;
     }
     let numerals = b"IVXLCDM";
@@ -829,7 +830,7 @@ const PLAIN_TOKEN_ENDS: [[u64; 16]; 26] = {
         // the longest numeral is 12 letters (roman_value_of)
         let mut len = 1;
         while len <= 12 {
-            ends[(numerals[f] - b'A') as usize][len] |= ROMAN_LETTERS;
+            ends[(numerals[f] & 0x1f) as usize][len] |= ROMAN_LETTERS;
             len += 1;
         }
         f += 1;
@@ -844,37 +845,45 @@ const PLAIN_TOKEN_ENDS: [[u64; 16]; 26] = {
 fn may_be_plain_token(w: &[u8]) -> bool {
     match (w.first(), w.last()) {
         (Some(&first), Some(&last)) if w.len() < 16 => {
-            let row = usize::from((first | 0x20) - b'a');
-            PLAIN_TOKEN_ENDS[row][w.len()] >> (last & 0x3f) & 1 != 0
+            PLAIN_TOKEN_ENDS[usize::from(first & 0x1f)][w.len()] >> (last & 0x3f) & 1 != 0
         }
         _ => false,
     }
 }
 
-/// Steps over the words of ASCII letters from byte `i` of `s` (an ASCII
-/// letter), one space apart, pushing their tokens. Returns where it
-/// stopped: at a word that a non-ASCII char follows (the word may go on),
-/// or a word token that is not a lowercase word with no digit next to it,
-/// or in the last eight bytes, all for [`word_token`]; else at the first
-/// byte after the words (or after their space) that is no ASCII letter,
-/// for [`num_tokens`].
+/// Number tokens of the ASCII text from byte `i` of `s` (an ASCII letter)
+/// into `toks`, up to a digit or a non-ASCII char: returns the byte of
+/// that (or of the word before it, which may go on with it or be code
+/// such as "A5"), or of a word that may be a name, all for [`num_tokens`]
+/// and [`word_token`]; or the end of `s`.
 ///
-/// The same as [`word_token`] on each word, as a word is the whole run of
+/// The same as [`num_tokens`] on that text, as a word is the whole run of
 /// letters from its start when an ASCII char follows it, a word that is
 /// neither a [`number_vocab`] word nor a roman numeral is a break whatever
-/// surrounds it, and a lowercase word is no name (and no numeral). But
-/// several times cheaper, and nine words in ten are breaks: the ends of
-/// the words in eight bytes are found at once, and most words are told
+/// surrounds it, and a lowercase word is no name (and no numeral); and
+/// ASCII punctuation and spaces are a break or nothing ([`NUM_BYTES`]).
+/// But several times cheaper, and nine words in ten are breaks: the ends
+/// of the words in eight bytes are found at once, and most words are told
 /// from their first and last letters and length alone.
 fn plain_words<'a>(s: &'a str, i: usize, toks: &mut Vec<NTok<'a>>) -> usize {
     let bytes = s.as_bytes();
-    // the first byte of the word looked at
+    // the byte after those dealt with: a word's first letter, or not a
+    // letter
     let mut start = i;
     let mut window = i;
     // whether `toks` ends with a break ([`push_break`])
     let mut broken = matches!(toks.last(), Some(NTok::Break));
-    while let Some(chunk) = bytes.get(window..window + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    // up to the end of `s`, a non-letter
+    while window <= bytes.len() {
+        // eight bytes from `window`, zeros after the end of `s`
+        let x = match bytes.get(window..window + 8) {
+            Some(chunk) => u64::from_le_bytes(chunk.try_into().unwrap_or_default()),
+            None => {
+                let mut tail = [0u8; 8];
+                tail[..bytes.len() - window].copy_from_slice(&bytes[window..]);
+                u64::from_le_bytes(tail)
+            }
+        };
         // the bytes that are no ASCII letter (as their high bit): the
         // bytes after words
         let mut ends = !bytes_in(x | 0x2020_2020_2020_2020, b'a', b'z') & HIGH_BITS;
@@ -882,38 +891,45 @@ fn plain_words<'a>(s: &'a str, i: usize, toks: &mut Vec<NTok<'a>>) -> usize {
             // little-endian: the first byte is the lowest
             let end = window + ends.trailing_zeros() as usize / 8;
             ends &= ends - 1;
-            let after = bytes[end];
-            if end == start || !after.is_ascii() {
+            let after = bytes.get(end).map(|&b| NUM_BYTES[usize::from(b)]);
+            if matches!(after, Some(NumByte::Digit | NumByte::NonAscii)) {
                 return start;
             }
-            let w = &bytes[start..end];
-            // the fold of a word token; most words are surely breaks
-            let token = may_be_plain_token(w)
-                .then(|| number_vocab_bytes(w))
-                .filter(|folded| !folded.is_empty() || roman_bytes_value(w).is_some());
-            match token {
-                None => {
-                    if !broken {
-                        toks.push(NTok::Break);
-                        broken = true;
+            if end > start {
+                let w = &bytes[start..end];
+                // the fold of a word token; most words are surely breaks
+                let token = may_be_plain_token(w)
+                    // as long as a vocabulary word or a numeral at most
+                    .then(|| number_vocab_of(w, w[0] | 0x20))
+                    .filter(|folded| !folded.is_empty() || roman_bytes_value(w).is_some());
+                match token {
+                    None => {
+                        if !broken {
+                            toks.push(NTok::Break);
+                            broken = true;
+                        }
                     }
+                    // a lowercase word is no name and no numeral
+                    Some(folded)
+                        if w[0].is_ascii_lowercase()
+                            && !(start > 0 && bytes[start - 1].is_ascii_digit()) =>
+                    {
+                        toks.push(NTok::Word {
+                            folded,
+                            raw: &s[start..end],
+                        });
+                        broken = false;
+                    }
+                    Some(_) => return start,
                 }
-                // a lowercase word is no name and no numeral
-                Some(folded)
-                    if w[0].is_ascii_lowercase()
-                        && !after.is_ascii_digit()
-                        && !(start > 0 && bytes[start - 1].is_ascii_digit()) =>
-                {
-                    toks.push(NTok::Word {
-                        folded,
-                        raw: &s[start..end],
-                    });
-                    broken = false;
-                }
-                Some(_) => return start,
             }
-            if after != b' ' {
-                return end;
+            match after {
+                None => return end,
+                Some(NumByte::Break) if !broken => {
+                    toks.push(NTok::Break);
+                    broken = true;
+                }
+                _ => {}
             }
             start = end + 1;
         }
