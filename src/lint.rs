@@ -295,7 +295,7 @@ enum Lang {
     En,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum NTok<'a> {
     /// Digits with internal separators; `ordinal` when followed by an ordinal
     /// suffix (1º, 2ª, 1st, 3rd, 1.º).
@@ -3881,6 +3881,292 @@ mod tests {
         #[test]
         fn same_as_reference_on_any_text(o in "\\PC*", t in "\\PC*") {
             same_as_reference(&o, &t, &LintOptions::default());
+        }
+    }
+
+    /// [`num_tokens`] the simple way, one char at a time: a word is
+    /// folded whole and looked up, with none of the fast paths
+    /// ([`plain_words`], [`may_fold_into_vocab`], the roman numeral
+    /// filters).
+    fn num_tokens_simple(s: &str) -> Vec<NTok<'_>> {
+        let bytes = s.as_bytes();
+        let mut toks = Vec::new();
+        let mut buf = String::new();
+        let mut i = 0;
+        while let Some(c) = s[i..].chars().next() {
+            if c.is_ascii_digit() {
+                i = num_token(s, i, &mut toks, &mut buf);
+            } else if c.is_alphabetic() {
+                let start = i;
+                i += s[i..]
+                    .char_indices()
+                    .find(|&(_, d)| !d.is_alphabetic())
+                    .map_or(s.len() - i, |(k, _)| k);
+                let raw = &s[start..i];
+                let folded = number_vocab(&fold(raw));
+                let roman = reference::roman_value(raw).is_some();
+                if folded.is_empty() && !roman
+                    || bytes.get(i).is_some_and(u8::is_ascii_digit)
+                    || start > 0 && bytes[start - 1].is_ascii_digit()
+                    || c.is_uppercase() && !starts_sentence(s, start) && !roman
+                {
+                    push_break(&mut toks);
+                } else {
+                    toks.push(NTok::Word { folded, raw });
+                }
+            } else {
+                if !(c.is_whitespace() || c == '-' || c == '\u{2010}') {
+                    push_break(&mut toks);
+                }
+                i += c.len_utf8();
+            }
+        }
+        toks
+    }
+
+    fn tokens(s: &str) -> Vec<NTok<'_>> {
+        let mut toks = Vec::new();
+        num_tokens(s, &mut toks, &mut String::new());
+        toks
+    }
+
+    fn number_hits(o: &str, t: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        check_numbers(o, t, &mut String::new(), &mut hits);
+        hits
+    }
+
+    fn reference_number_hits(o: &str, t: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        reference::check_numbers(o, t, &mut hits);
+        hits
+    }
+
+    /// Pieces of text for the number check: digits, number words of both
+    /// languages (any case, accented), roman numerals and words like them,
+    /// percent and degree words, words that pass the first-and-last-letter
+    /// filters without being number words, long words, punctuation.
+    fn number_piece() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "uno",
+            "un",
+            "Un",
+            "una",
+            "UNA",
+            "dos",
+            "Dos",
+            "tres",
+            "veintidós",
+            "veintidos",
+            "dieciséis",
+            "Dieciséis",
+            "millón",
+            "Millón",
+            "millones",
+            "mil",
+            "cien",
+            "ciento",
+            "doscientas",
+            "cuatrocientos",
+            "por",
+            "y",
+            "Y",
+            "a",
+            "A",
+            "and",
+            "one",
+            "One",
+            "two",
+            "twenty",
+            "hundred",
+            "thousand",
+            "million",
+            "billions",
+            "hundreds",
+            "thousands",
+            "miles",
+            "decenas",
+            "docena",
+            "década",
+            "lustro",
+            "once",
+            "Once",
+            "twice",
+            "both",
+            "ambos",
+            "cero",
+            "zero",
+            "bajo",
+            "sobre",
+            "below",
+            "above",
+            "I",
+            "II",
+            "IV",
+            "V",
+            "IX",
+            "XIV",
+            "XXI",
+            "CD",
+            "MCMXCIX",
+            "MMXXIV",
+            "MMMDCCCLXXXVIII",
+            "IIII",
+            "VX",
+            "Mi",
+            "iv",
+            "Xi",
+            "percent",
+            "per",
+            "cent",
+            "grados",
+            "degrees",
+            "%",
+            "º",
+            "ª",
+            "1.º",
+            "2nd",
+            "3rd",
+            "1er",
+            "this",
+            "there",
+            "these",
+            "state",
+            "states",
+            "miembros",
+            "european",
+            "dangerous",
+            "está",
+            "Comisión",
+            "también",
+            "recomendación",
+            "Sr.",
+            "Sra.",
+            "Díez",
+            "Dos.",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmnop",
+            "«",
+            "»",
+            "—",
+            "’",
+            "“",
+            "\u{a0}",
+            "\u{2010}",
+            "...",
+            "(",
+            ")",
+            ":",
+            ";",
+            "?",
+            "¿",
+            "!",
+            "-",
+            "A5",
+            "5G",
+            "CO2",
+        ];
+        prop_oneof![
+            8 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            2 => "[0-9]{1,5}([.,: ][0-9]{1,4}){0,2}",
+            2 => "[a-zA-ZáéíóúñÁÉÍÓÚÑIVXLCDM]{1,15}",
+            1 => "\\PC{0,3}",
+        ]
+    }
+
+    fn number_text() -> impl Strategy<Value = String> {
+        let sep = proptest::sample::select(
+            &[
+                " ", " ", " ", "", "-", ". ", ", ", "  ", "\n", "\u{a0}", "«", "» ",
+            ][..],
+        );
+        proptest::collection::vec((number_piece(), sep), 0..32).prop_map(|v| {
+            v.into_iter()
+                .map(|(p, s)| format!("{p}{s}"))
+                .collect::<String>()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(3000))]
+        #[test]
+        fn num_tokens_same_as_simple(t in number_text(), a in "\\PC*") {
+            for s in [&t, &a] {
+                prop_assert_eq!(tokens(s), num_tokens_simple(s), "{:?}", s);
+            }
+        }
+
+        #[test]
+        fn number_check_same_as_reference(o in number_text(), t in number_text()) {
+            prop_assert_eq!(number_hits(&o, &t), reference_number_hits(&o, &t));
+            prop_assert_eq!(number_hits(&t, &o), reference_number_hits(&t, &o));
+        }
+
+        #[test]
+        fn may_fold_into_vocab_rules_out_no_vocab_word(w in "\\p{Alphabetic}{1,15}") {
+            if !may_fold_into_vocab(&w) {
+                prop_assert_eq!(number_vocab(&fold(&w)), "", "{:?}", w);
+            }
+        }
+    }
+
+    #[test]
+    fn num_tokens_same_as_simple_at_every_offset() {
+        // every word at every place in the eight bytes `plain_words`
+        // reads at once, and at the end of the text
+        let words = [
+            "a",
+            "y",
+            "and",
+            "un",
+            "una",
+            "Una",
+            "dos",
+            "this",
+            "there",
+            "I",
+            "IV",
+            "MCMXCIX",
+            "Mi",
+            "abcdefgh",
+            "veintidós",
+            "millón",
+            "está",
+            "5",
+            "12,5",
+            "1º",
+            "A5",
+            "º",
+        ];
+        let befores = [
+            "",
+            "x",
+            "xx ",
+            "Sr. ",
+            "«",
+            "é",
+            "5",
+            ". ",
+            "\n",
+            "-",
+            "a b c d e ",
+        ];
+        let afters = [
+            "", " ", ".", ",x", "5", "é", "»", " mil", " y cinco", "-dos", "\u{a0}",
+        ];
+        for pad in 0..10 {
+            for w in words {
+                for before in befores {
+                    for after in afters {
+                        let s = format!("{}{before}{w}{after}", " ".repeat(pad));
+                        assert_eq!(tokens(&s), num_tokens_simple(&s), "{s:?}");
+                        let s = format!("{}{before}{w}{after}", "ab ".repeat(pad));
+                        assert_eq!(tokens(&s), num_tokens_simple(&s), "{s:?}");
+                    }
+                }
+            }
         }
     }
 
