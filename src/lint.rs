@@ -1636,14 +1636,16 @@ fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut 
 }
 
 fn check_numbers(original: &str, translation: &str, buf: &mut String, hits: &mut Vec<Hit>) {
-    // about one token per word or run of punctuation: room for them all
-    // at once rather than growing by doubling
+    // Tokens are the number words and numbers (about one word in ten)
+    // and a break between them: room for them all at once rather than
+    // growing by doubling, but no more, as a small block is a cheaper
+    // allocation.
     let mut orig = Numbers {
-        toks: Vec::with_capacity(original.len() / 3),
+        toks: Vec::with_capacity(original.len() / 16),
         ..Numbers::default()
     };
     let mut tran = Numbers {
-        toks: Vec::with_capacity(translation.len() / 3),
+        toks: Vec::with_capacity(translation.len() / 16),
         ..Numbers::default()
     };
     extract_numbers(original, Lang::Es, &mut orig, buf);
