@@ -704,11 +704,35 @@ fn number_vocab_bytes(b: &[u8]) -> &'static str {
 /// [`number_vocab`] for a word of at most [`NUMBER_VOCAB_MAX_LEN`] bytes
 /// whose first byte lowercased is `first`, an ASCII letter.
 fn number_vocab_of(b: &[u8], first: u8) -> &'static str {
-    let key = packed_lower(b);
-    NUMBER_VOCAB_INDEX[usize::from(first - b'a')][b.len()]
+    number_vocab_by_key(first, b.len(), packed_lower(b))
+}
+
+/// The word of [`NUMBER_VOCAB`] with the first letter `first` (ASCII
+/// lowercase), `len` bytes (at most [`NUMBER_VOCAB_MAX_LEN`]) and the
+/// [`packed_lower`] `key`, else "".
+fn number_vocab_by_key(first: u8, len: usize, key: u128) -> &'static str {
+    NUMBER_VOCAB_INDEX[usize::from(first - b'a')][len]
         .iter()
         .find(|(k, _)| *k == key)
         .map_or("", |(_, v)| v)
+}
+
+/// [`number_vocab`] of the word `bytes[start..end]` of ASCII letters, at
+/// most [`NUMBER_VOCAB_MAX_LEN`] long. Its [`packed_lower`] is read at
+/// once from the text when sixteen bytes are there: the ASCII lowercase
+/// of a letter is the letter `| 0x20`.
+fn plain_number_vocab(bytes: &[u8], start: usize, end: usize) -> &'static str {
+    let len = end - start;
+    let key = match bytes.get(start..start + 16) {
+        Some(chunk) => {
+            let x = u128::from_le_bytes(chunk.try_into().unwrap_or_default());
+            // the word's bytes, the rest zero
+            let word = u128::MAX >> (8 * (16 - len));
+            (x | u128::from_le_bytes([0x20; 16])) & word
+        }
+        None => packed_lower(&bytes[start..end]),
+    };
+    number_vocab_by_key(bytes[start] | 0x20, len, key)
 }
 
 /// A [`NTok::Break`], one for several in a row: the tokens around a break
@@ -874,7 +898,7 @@ fn plain_words<'a>(s: &'a str, i: usize, toks: &mut Vec<NTok<'a>>) -> usize {
     // whether `toks` ends with a break ([`push_break`])
     let mut broken = matches!(toks.last(), Some(NTok::Break));
     // up to the end of `s`, a non-letter
-    while window <= bytes.len() {
+    'windows: while window <= bytes.len() {
         // eight bytes from `window`, zeros after the end of `s`
         let x = match bytes.get(window..window + 8) {
             Some(chunk) => u64::from_le_bytes(chunk.try_into().unwrap_or_default()),
@@ -892,15 +916,33 @@ fn plain_words<'a>(s: &'a str, i: usize, toks: &mut Vec<NTok<'a>>) -> usize {
             let end = window + ends.trailing_zeros() as usize / 8;
             ends &= ends - 1;
             let after = bytes.get(end).map(|&b| NUM_BYTES[usize::from(b)]);
-            if matches!(after, Some(NumByte::Digit | NumByte::NonAscii)) {
+            if after == Some(NumByte::Digit) {
                 return start;
+            }
+            if after == Some(NumByte::NonAscii) {
+                // Most often an accented letter, in a word or starting one:
+                // the word is a break when its fold is surely no
+                // vocabulary word (a word with a non-ASCII char is no
+                // roman numeral), else it goes the long way.
+                match latin1_word(bytes, start) {
+                    Some((word_end, false)) => {
+                        if !broken {
+                            toks.push(NTok::Break);
+                            broken = true;
+                        }
+                        start = word_end;
+                        window = word_end;
+                        continue 'windows;
+                    }
+                    _ => return start,
+                }
             }
             if end > start {
                 let w = &bytes[start..end];
                 // the fold of a word token; most words are surely breaks
                 let token = may_be_plain_token(w)
                     // as long as a vocabulary word or a numeral at most
-                    .then(|| number_vocab_of(w, w[0] | 0x20))
+                    .then(|| plain_number_vocab(bytes, start, end))
                     .filter(|folded| !folded.is_empty() || roman_bytes_value(w).is_some());
                 match token {
                     None => {
@@ -936,6 +978,51 @@ fn plain_words<'a>(s: &'a str, i: usize, toks: &mut Vec<NTok<'a>>) -> usize {
         window += 8;
     }
     start
+}
+
+/// The end of the word from byte `start` of `bytes` (a word's first byte)
+/// and whether its fold may be a [`NUMBER_VOCAB`] word, when its chars are
+/// ASCII letters and letters "À".."ÿ" with a [`quick_fold`] (U+00C0..=U+00FF:
+/// two bytes, the first 0xC3), most Spanish words; else (no such word there,
+/// or another char in it) `None`. For such a word, the end of its run of
+/// letters and [`may_fold_into_vocab`], but read byte by byte rather than
+/// decoded, in one pass.
+fn latin1_word(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
+    let (mut first, mut last, mut len) = (0u8, 0u8, 0usize);
+    let mut k = start;
+    loop {
+        let l = match bytes.get(k) {
+            Some(&b) if b.is_ascii_alphabetic() => {
+                k += 1;
+                b | 0x20
+            }
+            Some(0xC3) => {
+                // 0 for "×" and "÷" (no letters) and the letters with no
+                // quick fold ("ß", "æ"…)
+                let l = bytes
+                    .get(k + 1)
+                    .map_or(0, |&b| LATIN1_FOLD[usize::from(b & 0x3F)]);
+                if l == 0 {
+                    return None;
+                }
+                k += 2;
+                l
+            }
+            Some(b) if !b.is_ascii() => return None,
+            _ => break,
+        };
+        if len == 0 {
+            first = l;
+        }
+        last = l;
+        len += 1;
+    }
+    if len == 0 {
+        return None;
+    }
+    let may_be_vocab = len <= NUMBER_VOCAB_MAX_LEN
+        && NUMBER_VOCAB_ENDS[usize::from(first - b'a')][len] & (1 << (last - b'a')) != 0;
+    Some((k, may_be_vocab))
 }
 
 /// The word token starting with the letter `first` at byte `start` of `s`
@@ -3888,8 +3975,8 @@ mod tests {
 
     /// [`num_tokens`] the simple way, one char at a time: a word is
     /// folded whole and looked up, with none of the fast paths
-    /// ([`plain_words`], [`may_fold_into_vocab`], the roman numeral
-    /// filters).
+    /// ([`plain_words`], [`latin1_word`], [`may_fold_into_vocab`],
+    /// [`plain_number_vocab`], the roman numeral filters).
     fn num_tokens_simple(s: &str) -> Vec<NTok<'_>> {
         let bytes = s.as_bytes();
         let mut toks = Vec::new();
@@ -4069,6 +4156,19 @@ mod tests {
             "A5",
             "5G",
             "CO2",
+            "×",
+            "÷",
+            "ß",
+            "straße",
+            "Æther",
+            "ÿ",
+            "Ø",
+            "é",
+            "Él",
+            "último",
+            "dósé",
+            "millónx",
+            "ñ",
         ];
         prop_oneof![
             8 => proptest::sample::select(PIECES).prop_map(str::to_string),
@@ -4141,6 +4241,11 @@ mod tests {
             "1º",
             "A5",
             "º",
+            "×",
+            "ß",
+            "Él",
+            "éxito",
+            "dieciséis",
         ];
         let befores = [
             "",
