@@ -364,7 +364,7 @@ struct NumMention {
     year: bool,
 }
 
-/// The number mentions of one text.
+/// The number mentions of one text, or of two in turn ([`check_numbers`]).
 #[derive(Default)]
 struct Numbers<'a> {
     toks: Vec<NTok<'a>>,
@@ -1516,14 +1516,20 @@ fn parse_with(raw: &str, thousands: char, decimal: char, buf: &mut String) -> Op
     buf.parse::<f64>().ok()
 }
 
-/// The number mentions of `s` into `out` (empty); `buf` is scratch space.
+/// The number mentions of `s` appended to `out`, which may hold another
+/// text's already (its tokens, keys and mentions before those of `s`);
+/// `buf` is scratch space.
 fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut String) {
+    // the tokens of `s` are those from `first` (a break of the text before
+    // at its start, if any, stands for its own, as nothing comes before
+    // it)
+    let first = out.toks.len();
     num_tokens(s, &mut out.toks, buf);
     let toks = &out.toks;
     let keys = &mut out.keys;
     let mentions = &mut out.mentions;
     let mut vals: Vec<f64> = Vec::new();
-    let mut k = 0;
+    let mut k = first;
     let word_at = |k: usize| -> Option<&'static str> {
         match toks.get(k) {
             Some(NTok::Word { folded, .. }) => Some(*folded),
@@ -1575,7 +1581,7 @@ fn extract_numbers<'a>(s: &'a str, lang: Lang, out: &mut Numbers<'a>, buf: &mut 
                 }
             }
             NTok::Word { folded, raw } => {
-                let prev = if k > 0 { word_at(k - 1) } else { None };
+                let prev = if k > first { word_at(k - 1) } else { None };
                 // "por ciento" / "cien por cien" are percent markers;
                 // "bajo cero" is a sign
                 if lang == Lang::Es && prev == Some("por") && matches!(folded, "ciento" | "cien")
@@ -1726,21 +1732,21 @@ fn check_numbers(original: &str, translation: &str, buf: &mut String, hits: &mut
     // Tokens are the number words and numbers (about one word in ten)
     // and a break between them: room for them all at once rather than
     // growing by doubling, but no more, as a small block is a cheaper
-    // allocation.
-    let mut orig = Numbers {
-        toks: Vec::with_capacity(original.len() / 16),
+    // allocation. Both texts' tokens, keys and mentions are in one vector
+    // each (the original's first): half the allocations.
+    let mut nums = Numbers {
+        toks: Vec::with_capacity((original.len() + translation.len()) / 16),
         ..Numbers::default()
     };
-    let mut tran = Numbers {
-        toks: Vec::with_capacity(translation.len() / 16),
-        ..Numbers::default()
-    };
-    extract_numbers(original, Lang::Es, &mut orig, buf);
-    extract_numbers(translation, Lang::En, &mut tran, buf);
+    extract_numbers(original, Lang::Es, &mut nums, buf);
+    let (orig_keys, orig_mentions) = (nums.keys.len(), nums.mentions.len());
+    extract_numbers(translation, Lang::En, &mut nums, buf);
+    let (orig_keys, tran_keys) = nums.keys.split_at(orig_keys);
+    let (orig_mentions, tran_mentions) = nums.mentions.split_at(orig_mentions);
     let mut reported: Vec<String> = Vec::new();
-    for m in orig.mentions.iter().filter(|m| m.strict) {
-        if !orig.keys_of(m).iter().any(|k| tran.keys.contains(k)) {
-            let display = orig.display(m);
+    for m in orig_mentions.iter().filter(|m| m.strict) {
+        if !nums.keys_of(m).iter().any(|k| tran_keys.contains(k)) {
+            let display = nums.display(m);
             if !reported.contains(&display) {
                 hit(
                     hits,
@@ -1752,9 +1758,9 @@ fn check_numbers(original: &str, translation: &str, buf: &mut String, hits: &mut
         }
     }
     reported.clear();
-    for m in tran.mentions.iter().filter(|m| m.strict && !m.year) {
-        if !tran.keys_of(m).iter().any(|k| orig.keys.contains(k)) {
-            let display = tran.display(m);
+    for m in tran_mentions.iter().filter(|m| m.strict && !m.year) {
+        if !nums.keys_of(m).iter().any(|k| orig_keys.contains(k)) {
+            let display = nums.display(m);
             if !reported.contains(&display) {
                 hit(
                     hits,
@@ -4210,6 +4216,46 @@ mod tests {
         fn may_fold_into_vocab_rules_out_no_vocab_word(w in "\\p{Alphabetic}{1,15}") {
             if !may_fold_into_vocab(&w) {
                 prop_assert_eq!(number_vocab(&fold(&w)), "", "{:?}", w);
+            }
+        }
+    }
+
+    #[test]
+    fn number_check_texts_do_not_see_each_other() {
+        // the translation's tokens follow the original's in one vector:
+        // its first word must not see the original's last one
+        let ends = [
+            "bajo",
+            "sobre",
+            "por",
+            "a",
+            "y",
+            "treinta y",
+            "below",
+            "above",
+            "and",
+            "5",
+        ];
+        let starts = [
+            "cero", "zero", "ciento", "cien", "hundred", "cinco", "five", "0", "mil",
+        ];
+        for o in ends {
+            for t in starts {
+                for (o, t) in [
+                    (o.to_string(), t.to_string()),
+                    (format!("{o} "), format!(" {t}")),
+                ] {
+                    assert_eq!(
+                        number_hits(&o, &t),
+                        reference_number_hits(&o, &t),
+                        "{o:?} {t:?}"
+                    );
+                    assert_eq!(
+                        number_hits(&t, &o),
+                        reference_number_hits(&t, &o),
+                        "{t:?} {o:?}"
+                    );
+                }
             }
         }
     }
