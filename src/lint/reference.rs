@@ -591,7 +591,7 @@ fn extract_numbers(s: &str, lang: Lang) -> Vec<NumMention> {
     out
 }
 
-fn check_numbers(original: &str, translation: &str, hits: &mut Vec<Hit>) {
+pub(super) fn check_numbers(original: &str, translation: &str, hits: &mut Vec<Hit>) {
     let orig = extract_numbers(original, Lang::Es);
     let tran = extract_numbers(translation, Lang::En);
     let orig_keys: BTreeSet<&str> = orig
