@@ -2155,8 +2155,8 @@ fn alnum_at(text: &str, i: usize) -> Option<char> {
 }
 
 /// The byte offset of the first word char (alphanumeric) at or after byte
-/// `i` of `text` (a char boundary), if any.
-#[inline]
+/// `i` of `text` (a char boundary), if any. Inlined: it runs once per word.
+#[inline(always)]
 fn next_word_start(text: &str, mut i: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     while i < bytes.len() {
@@ -2319,9 +2319,38 @@ fn same_folds(text: &str, words: &[NameWord], buf: &mut String) -> bool {
 fn starts_name(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_uppercase()
+    } else if is_latin1_letter(c) {
+        // À..Þ are uppercase, ß..ÿ lowercase
+        c <= 'Þ'
     } else {
         c.is_uppercase()
     }
+}
+
+/// Whether the char whose UTF-8 starts with byte `b`, followed by byte
+/// `next`, may be uppercase: an ASCII capital or a non-ASCII char, but
+/// not one of U+0080..=U+00BF (lead byte 0xC2: no letter is uppercase)
+/// nor of U+00DF..=U+00FF (0xC3 then 0x9F or more: ß..ÿ, lowercase, and
+/// ÷), the accented lowercase letters of Spanish text.
+#[inline]
+fn may_start_name(b: u8, next: u8) -> bool {
+    let ascii_capital = b.wrapping_sub(b'A') < 26;
+    let latin1_lowercase = (b == 0xC3) & (next >= 0x9F);
+    ascii_capital | ((b >= 0xC3) & !latin1_lowercase)
+}
+
+/// The first byte at or after `from` in `bytes` that [`may_start_name`],
+/// 16 bytes at a time while none does, as [`find_byte`].
+fn find_name_start(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    // each byte with the one after it
+    while let Some(chunk) = bytes.get(at..at + 17) {
+        if (0..16).fold(false, |any, k| any | may_start_name(chunk[k], chunk[k + 1])) {
+            break;
+        }
+        at += 16;
+    }
+    (at..bytes.len()).find(|&k| may_start_name(bytes[k], bytes.get(k + 1).copied().unwrap_or(0)))
 }
 
 /// The words of `original` that [`check_names`] can look at, in order: each
@@ -2369,11 +2398,11 @@ fn name_words<'a>(
         }
         // the next word that starts with an uppercase char
         let mut from = listed_to;
-        while let Some(at) = find_byte(bytes, from, |b| (b.wrapping_sub(b'A') < 26) | (b >= 0xC0)) {
+        while let Some(at) = find_name_start(bytes, from) {
             let c = char_at(original, at).unwrap_or_default();
             from = at + c.len_utf8();
-            if !is_alphanumeric(c)
-                || !starts_name(c)
+            if !starts_name(c)
+                || !is_alphanumeric(c)
                 || original[..at]
                     .chars()
                     .next_back()
@@ -2732,10 +2761,61 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "them", "do", "does",
 ];
 
+/// The lists as sets, for the tests of [`FUNCTION_WORDS`].
+#[cfg(test)]
 static SPANISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
     std::sync::LazyLock::new(|| WordSet::new(SPANISH_FUNCTION_WORDS));
+#[cfg(test)]
 static ENGLISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
     std::sync::LazyLock::new(|| WordSet::new(ENGLISH_FUNCTION_WORDS));
+
+/// [`SPANISH_FUNCTION_WORDS`] and [`ENGLISH_FUNCTION_WORDS`] in one table,
+/// by first byte and length as in [`WordSet`], a word Spanish if in both
+/// lists: one look-up per word of every translation instead of two.
+struct FunctionWords {
+    buckets: Vec<Vec<(&'static str, Lang)>>,
+    /// The length of the longest word: longer words need no look-up.
+    max_len: usize,
+}
+
+impl FunctionWords {
+    fn new() -> FunctionWords {
+        let mut buckets = vec![Vec::new(); 256 * WORD_SET_LENS];
+        let lists = [
+            (SPANISH_FUNCTION_WORDS, Lang::Es),
+            (ENGLISH_FUNCTION_WORDS, Lang::En),
+        ];
+        for (list, lang) in lists {
+            for &w in list {
+                let bucket: &mut Vec<(&str, Lang)> = &mut buckets[WordSet::bucket(w)];
+                if !bucket.iter().any(|&(known, _)| known == w) {
+                    bucket.push((w, lang));
+                }
+            }
+        }
+        let max_len = lists
+            .iter()
+            .flat_map(|(list, _)| list.iter().map(|w| w.len()))
+            .max()
+            .unwrap_or(0);
+        FunctionWords { buckets, max_len }
+    }
+
+    /// Whose function word `w` is, if any.
+    #[inline]
+    fn of(&self, w: &str) -> Option<Lang> {
+        if w.len() > self.max_len {
+            return None;
+        }
+        self.buckets[WordSet::bucket(w)]
+            .iter()
+            .find(|&&(known, _)| known == w)
+            .map(|&(_, lang)| lang)
+    }
+}
+
+static FUNCTION_WORDS: std::sync::LazyLock<FunctionWords> =
+    std::sync::LazyLock::new(FunctionWords::new);
 
 /// Minimum number of Spanish function words before the ratio rule applies.
 pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
@@ -2767,19 +2847,22 @@ fn check_untranslated(
         );
         return;
     }
-    let mut spanish: Vec<&str> = Vec::new();
-    let mut english = 0usize;
-    for w in tran.phrase_words().iter().map(|w| w.folded) {
-        if SPANISH_FUNCTION_SET.contains(w) {
-            spanish.push(w);
-        } else if ENGLISH_FUNCTION_SET.contains(w) {
-            english += 1;
+    let function_words = &*FUNCTION_WORDS;
+    let (mut spanish, mut english) = (0usize, 0usize);
+    for w in tran.phrase_words() {
+        match function_words.of(w.folded) {
+            Some(Lang::Es) => spanish += 1,
+            Some(Lang::En) => english += 1,
+            None => {}
         }
     }
-    if spanish.len() >= UNTRANSLATED_MIN_SPANISH_WORDS && spanish.len() >= english {
-        let sample: Vec<&str> = spanish
+    if spanish >= UNTRANSLATED_MIN_SPANISH_WORDS && spanish >= english {
+        // the Spanish words themselves only for the message
+        let sample: Vec<&str> = tran
+            .phrase_words()
             .iter()
-            .copied()
+            .map(|w| w.folded)
+            .filter(|w| function_words.of(w) == Some(Lang::Es))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .take(5)
@@ -2788,10 +2871,8 @@ fn check_untranslated(
             hits,
             Check::Untranslated,
             format!(
-                "translation looks Spanish: {} Spanish function words ({}) vs {} English",
-                spanish.len(),
+                "translation looks Spanish: {spanish} Spanish function words ({}) vs {english} English",
                 sample.join(", "),
-                english
             ),
         );
     }
@@ -4252,5 +4333,49 @@ mod tests {
             BUILTIN_BY_FIRST_WORD.values().map(Vec::len).sum::<usize>(),
             BUILTIN_RENDERINGS.len()
         );
+    }
+
+    /// The one-table look-up answers as the two sets, Spanish first.
+    #[test]
+    fn function_words_are_the_two_sets() {
+        let mut words: Vec<String> = SPANISH_FUNCTION_WORDS
+            .iter()
+            .chain(ENGLISH_FUNCTION_WORDS)
+            .flat_map(|w| {
+                [
+                    w.to_string(),
+                    format!("{w}s"),
+                    w[1..].to_string(),
+                    w.to_uppercase(),
+                ]
+            })
+            .collect();
+        words.extend(["", "internationalisation", "tambien", "the", "x"].map(String::from));
+        for w in &words {
+            let expected = if SPANISH_FUNCTION_SET.contains(w) {
+                Some(Lang::Es)
+            } else if ENGLISH_FUNCTION_SET.contains(w) {
+                Some(Lang::En)
+            } else {
+                None
+            };
+            assert!(FUNCTION_WORDS.of(w) == expected, "{w}");
+        }
+    }
+
+    /// The quick name-start tests agree with the standard library.
+    #[test]
+    fn name_start_classes_are_the_std_ones() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(starts_name(c), c.is_uppercase(), "{c:?}");
+            if c.is_uppercase() {
+                let mut utf8 = [0; 4];
+                let bytes = c.encode_utf8(&mut utf8).as_bytes();
+                assert!(
+                    may_start_name(bytes[0], bytes.get(1).copied().unwrap_or(0)),
+                    "{c:?}"
+                );
+            }
+        }
     }
 }
