@@ -2771,11 +2771,20 @@ static ENGLISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
 
 /// [`SPANISH_FUNCTION_WORDS`] and [`ENGLISH_FUNCTION_WORDS`] in one table,
 /// by first byte and length as in [`WordSet`], a word Spanish if in both
-/// lists: one look-up per word of every translation instead of two.
+/// lists: one look-up per word of every translation instead of two. The
+/// words are at most 8 bytes long and compared as numbers
+/// ([`packed_word`]), not by a call to `memcmp` each.
 struct FunctionWords {
-    buckets: Vec<Vec<(&'static str, Lang)>>,
+    buckets: Vec<Vec<(u64, Lang)>>,
     /// The length of the longest word: longer words need no look-up.
     max_len: usize,
+}
+
+/// The bytes of `w` (at most 8) as one number; words of the same length
+/// are equal exactly when their numbers are.
+#[inline]
+fn packed_word(w: &[u8]) -> u64 {
+    w.iter().fold(0, |k, &b| (k << 8) | u64::from(b))
 }
 
 impl FunctionWords {
@@ -2787,9 +2796,11 @@ impl FunctionWords {
         ];
         for (list, lang) in lists {
             for &w in list {
-                let bucket: &mut Vec<(&str, Lang)> = &mut buckets[WordSet::bucket(w)];
-                if !bucket.iter().any(|&(known, _)| known == w) {
-                    bucket.push((w, lang));
+                assert!(w.len() <= 8, "{w}");
+                let key = packed_word(w.as_bytes());
+                let bucket: &mut Vec<(u64, Lang)> = &mut buckets[WordSet::bucket(w)];
+                if !bucket.iter().any(|&(known, _)| known == key) {
+                    bucket.push((key, lang));
                 }
             }
         }
@@ -2807,9 +2818,14 @@ impl FunctionWords {
         if w.len() > self.max_len {
             return None;
         }
-        self.buckets[WordSet::bucket(w)]
+        let bucket = &self.buckets[WordSet::bucket(w)];
+        if bucket.is_empty() {
+            return None;
+        }
+        let key = packed_word(w.as_bytes());
+        bucket
             .iter()
-            .find(|&&(known, _)| known == w)
+            .find(|&&(known, _)| known == key)
             .map(|&(_, lang)| lang)
     }
 }
