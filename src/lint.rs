@@ -128,18 +128,56 @@ impl Default for LintOptions<'_> {
 /// `suspicious-text` and `punctuation` (balance and spacing) run on it.
 /// Hits are ordered by [`Check::ALL`] order, then by position found.
 pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) -> Vec<Hit> {
+    lint_pair_with(original, translation, opts, &mut LintScratch::default())
+}
+
+/// Room [`lint_pair_with`] reuses from one call to the next: the word lists
+/// and fold buffers of the texts. `check` lints every record it reads, and
+/// allocating them anew for each was a tenth of the lint's time.
+#[derive(Default)]
+pub struct LintScratch {
+    /// The original's and the translation's folds ([`collect_words`]).
+    original_folds: String,
+    translation_folds: String,
+    /// The word lists, empty between calls (see [`reuse`]).
+    original_words: Vec<NameWord<'static>>,
+    translation_words: Vec<NameWord<'static>>,
+    /// The words folded into a fold buffer ([`collect_words`]).
+    refolded: Vec<(usize, usize, usize)>,
+    /// One name's words and phrase ([`check_names`]).
+    names: NameScratch,
+}
+
+/// [`lint_pair`], reusing `scratch`'s room: same hits.
+pub fn lint_pair_with(
+    original: &str,
+    translation: Option<&str>,
+    opts: &LintOptions,
+    scratch: &mut LintScratch,
+) -> Vec<Hit> {
     let mut hits = Vec::new();
     match translation {
         Some(tr) => {
-            // sized once for the original's folds (see `folded_words`)
             let mut buf = String::with_capacity(original.len());
             check_numbers(original, tr, &mut buf, &mut hits);
-            // both texts' folded phrases and words, shared by two checks
-            let (mut obuf, mut tbuf) = (buf, String::new());
-            let orig = folded_words(original, &mut obuf);
-            let tran = folded_words(tr, &mut tbuf);
-            check_names(original, &orig, &tran, opts, &mut hits);
-            check_untranslated(original, &orig, tr, &tran, &mut hits);
+            // the original's words names need, and all the translation's
+            // (shared by two checks)
+            let orig = name_words(
+                original,
+                &mut scratch.original_folds,
+                reuse(std::mem::take(&mut scratch.original_words)),
+                &mut scratch.refolded,
+            );
+            let tran = folded_words(
+                tr,
+                &mut scratch.translation_folds,
+                reuse(std::mem::take(&mut scratch.translation_words)),
+                &mut scratch.refolded,
+            );
+            check_names(original, &orig, &tran, opts, &mut scratch.names, &mut hits);
+            check_untranslated(original, tr, &tran, &mut buf, &mut hits);
+            scratch.original_words = reuse(orig.words);
+            scratch.translation_words = reuse(tran.words);
             check_length(original, tr, opts, &mut hits);
             check_punctuation(original, tr, &mut hits);
             check_suspicious("original", original, &mut hits);
@@ -150,9 +188,25 @@ pub fn lint_pair(original: &str, translation: Option<&str>, opts: &LintOptions) 
             check_suspicious("original", original, &mut hits);
         }
     }
-    let mut seen = BTreeSet::new();
-    hits.retain(|h| seen.insert((h.check, h.message.clone())));
+    // one hit can not repeat itself
+    if hits.len() > 1 {
+        let mut seen = BTreeSet::new();
+        hits.retain(|h| seen.insert((h.check, h.message.clone())));
+    }
     hits
+}
+
+/// `words` emptied, as a list of words of another lifetime, keeping its
+/// allocation: the standard library collects a `Vec`'s `into_iter()` into
+/// a `Vec` of a type of the same size and alignment in place (the test
+/// `reuse_keeps_the_allocation` pins it). So [`LintScratch`] keeps its
+/// lists between calls without borrowing any text.
+fn reuse<'b>(mut words: Vec<NameWord<'_>>) -> Vec<NameWord<'b>> {
+    words.clear();
+    words
+        .into_iter()
+        .map(|_| unreachable!("the list was emptied"))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -2249,17 +2303,6 @@ impl FoldedWords<'_> {
             p
         })
     }
-
-    /// Whether the two texts have the same [`folded_phrase`]: the same
-    /// folds in the same order, as a fold never contains ' '.
-    fn same_phrase(&self, other: &FoldedWords) -> bool {
-        self.words.len() == other.words.len()
-            && self
-                .words
-                .iter()
-                .zip(&other.words)
-                .all(|(a, b)| a.folded == b.folded)
-    }
 }
 
 /// How [`folded_words`] treats a byte that starts a char.
@@ -2363,90 +2406,111 @@ fn alnum_at(text: &str, i: usize) -> Option<char> {
     char_at(text, i).filter(|&c| is_alphanumeric(c))
 }
 
-/// The words of `text` (maximal alphanumeric runs) with their folds.
-///
-/// Most words are lowercase ASCII, their own fold: their fold is the word
-/// in `text`, found by a scan that writes nothing. The other words
-/// (capitalised, accented) are folded into `buf`.
-fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
-    // Room for all at once rather than growing by doubling: the folds in
-    // `buf` are usually shorter than the text, and about one word in ten
-    // is capitalised or accented.
-    buf.clear();
-    buf.reserve(text.len());
-    let mut words: Vec<NameWord<'a>> = Vec::with_capacity(text.len() / 5 + 1);
-    // (word, byte range of `buf`) of the words folded into `buf`, whose
-    // folds are filled in once `buf` is complete
-    let mut refolded: Vec<(usize, usize, usize)> = Vec::with_capacity(text.len() / 32 + 4);
+/// The byte offset of the first word char (alphanumeric) at or after byte
+/// `i` of `text` (a char boundary), if any. Inlined: it runs once per word.
+#[inline(always)]
+fn next_word_start(text: &str, mut i: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut i = 0;
     while i < bytes.len() {
         match WORD_BYTES[usize::from(bytes[i])] {
-            WordByte::Other => {
-                i += 1;
-                continue;
-            }
+            WordByte::Other => i += 1,
             WordByte::NonAscii => {
                 let c = char_at(text, i).unwrap_or_default();
-                if !is_alphanumeric(c) {
-                    i += c.len_utf8();
-                    continue;
+                if is_alphanumeric(c) {
+                    return Some(i);
                 }
+                i += c.len_utf8();
             }
-            WordByte::Plain | WordByte::Upper => {}
+            WordByte::Plain | WordByte::Upper => return Some(i),
         }
-        // a word starts at `i`: first its plain bytes, its own fold
-        let start = i;
-        i += plain_run(&bytes[i..]);
-        let changes = match bytes.get(i).map(|&b| WORD_BYTES[usize::from(b)]) {
-            Some(WordByte::Upper) => true,
-            Some(WordByte::NonAscii) => alnum_at(text, i).is_some(),
-            _ => false,
-        };
-        if changes {
-            // the rest of the word folded after the plain bytes, into `buf`
-            let from = buf.len();
-            buf.push_str(&text[start..i]);
-            loop {
-                match bytes.get(i).map(|&b| WORD_BYTES[usize::from(b)]) {
-                    Some(WordByte::Plain) => {
-                        let n = plain_run(&bytes[i..]);
-                        buf.push_str(&text[i..i + n]);
-                        i += n;
-                    }
-                    Some(WordByte::Upper) => {
-                        buf.push(char::from(bytes[i].to_ascii_lowercase()));
-                        i += 1;
-                        // most often the rest of a capitalised word
-                        // ("Gobierno"): its plain bytes at once, rather
-                        // than by one more (mispredicted) turn of the match
-                        let n = plain_run(&bytes[i..]);
-                        buf.push_str(&text[i..i + n]);
-                        i += n;
-                    }
-                    Some(WordByte::NonAscii) => match alnum_at(text, i) {
-                        Some(c) => {
-                            fold_char_into(c, buf);
-                            i += c.len_utf8();
-                        }
-                        None => break,
-                    },
-                    Some(WordByte::Other) | None => break,
-                }
+    }
+    None
+}
+
+/// Reads the word (maximal alphanumeric run) that starts at byte `start`
+/// of `text` ([`next_word_start`]): returns its end, and whether its fold
+/// differs from it, in which case the fold was appended to `buf`.
+///
+/// Most words are lowercase ASCII, their own fold: found by a scan that
+/// writes nothing. Inlined: it runs once per word.
+#[inline(always)]
+fn read_word(text: &str, start: usize, buf: &mut String) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    // first its plain bytes, its own fold
+    let mut i = start + plain_run(&bytes[start..]);
+    let changes = match bytes.get(i).map(|&b| WORD_BYTES[usize::from(b)]) {
+        Some(WordByte::Upper) => true,
+        Some(WordByte::NonAscii) => alnum_at(text, i).is_some(),
+        _ => false,
+    };
+    if !changes {
+        return (i, false);
+    }
+    // the rest of the word folded after the plain bytes, into `buf`
+    buf.push_str(&text[start..i]);
+    loop {
+        match bytes.get(i).map(|&b| WORD_BYTES[usize::from(b)]) {
+            Some(WordByte::Plain) => {
+                let n = plain_run(&bytes[i..]);
+                buf.push_str(&text[i..i + n]);
+                i += n;
             }
+            Some(WordByte::Upper) => {
+                buf.push(char::from(bytes[i].to_ascii_lowercase()));
+                i += 1;
+                // most often the rest of a capitalised word ("Gobierno"):
+                // its plain bytes at once, rather than by one more
+                // (mispredicted) turn of the match
+                let n = plain_run(&bytes[i..]);
+                buf.push_str(&text[i..i + n]);
+                i += n;
+            }
+            Some(WordByte::NonAscii) => match alnum_at(text, i) {
+                Some(c) => {
+                    fold_char_into(c, buf);
+                    i += c.len_utf8();
+                }
+                None => break,
+            },
+            Some(WordByte::Other) | None => break,
+        }
+    }
+    (i, true)
+}
+
+/// Collects words of `text` with their folds, the folds that are not the
+/// word itself going into `buf`: each word [`read_word`] reads from a start
+/// `next` gives, until `next` gives none. `next` is told the byte range of
+/// the previous word (`None` at first).
+fn collect_words<'a>(
+    text: &'a str,
+    buf: &'a mut String,
+    mut words: Vec<NameWord<'a>>,
+    refolded: &mut Vec<(usize, usize, usize)>,
+    mut next: impl FnMut(Option<(usize, usize)>) -> Option<usize>,
+) -> FoldedWords<'a> {
+    // (word, byte range of `buf`) of the words folded into `buf`, whose
+    // folds are filled in once `buf` is complete
+    refolded.clear();
+    let mut previous = None;
+    while let Some(start) = next(previous) {
+        let from = buf.len();
+        let (end, changes) = read_word(text, start, buf);
+        previous = Some((start, end));
+        if changes {
             refolded.push((words.len(), from, buf.len()));
         }
-        let word = &text[start..i];
+        let word = &text[start..end];
         words.push(NameWord {
             start,
-            end: i,
+            end,
             text: word,
             // filled in below when folded into `buf`
             folded: if changes { "" } else { word },
         });
     }
     let buf: &'a str = buf;
-    for (w, from, to) in refolded {
+    for &(w, from, to) in refolded.iter() {
         words[w].folded = &buf[from..to];
     }
     FoldedWords {
@@ -2454,6 +2518,169 @@ fn folded_words<'a>(text: &'a str, buf: &'a mut String) -> FoldedWords<'a> {
         phrase: std::cell::OnceCell::new(),
     }
 }
+
+/// The words of `text` (maximal alphanumeric runs) with their folds.
+/// The capitalised and accented words (about one in ten) are folded into
+/// `buf`. `words` (empty) and `refolded` are room to reuse.
+fn folded_words<'a>(
+    text: &'a str,
+    buf: &'a mut String,
+    mut words: Vec<NameWord<'a>>,
+    refolded: &mut Vec<(usize, usize, usize)>,
+) -> FoldedWords<'a> {
+    // Room for all at once rather than growing by doubling: the folds in
+    // `buf` are usually shorter than the text.
+    buf.clear();
+    buf.reserve(text.len());
+    words.reserve(text.len() / 5 + 1);
+    collect_words(text, buf, words, refolded, |previous| {
+        next_word_start(text, previous.map_or(0, |(_, end)| end))
+    })
+}
+
+/// Whether `text` has words and they fold to the folds of `words`, in
+/// order: whether the [`folded_phrase`]s of `text` and of the text of
+/// `words` ([`folded_words`]) are equal (a fold never contains ' ').
+/// Reads `text` only up to the first word that differs, most often its
+/// first; `buf` is room for one word's fold.
+fn same_folds(text: &str, words: &[NameWord], buf: &mut String) -> bool {
+    let mut listed = 0;
+    let mut at = next_word_start(text, 0);
+    while let Some(start) = at {
+        let Some(other) = words.get(listed) else {
+            return false;
+        };
+        buf.clear();
+        let (end, changes) = read_word(text, start, buf);
+        let folded = if changes {
+            buf.as_str()
+        } else {
+            &text[start..end]
+        };
+        if folded != other.folded {
+            return false;
+        }
+        listed += 1;
+        at = next_word_start(text, end);
+    }
+    listed > 0 && listed == words.len()
+}
+
+/// Whether `c`, the first char of a word, makes it a candidate name word:
+/// [`is_capitalised`] asks the same of its first char.
+fn starts_name(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else if is_latin1_letter(c) {
+        // À..Þ are uppercase, ß..ÿ lowercase
+        c <= 'Þ'
+    } else {
+        c.is_uppercase()
+    }
+}
+
+/// Whether the char whose UTF-8 starts with byte `b`, followed by byte
+/// `next`, may be uppercase: an ASCII capital or a non-ASCII char, but
+/// not one of U+0080..=U+00BF (lead byte 0xC2: no letter is uppercase)
+/// nor of U+00DF..=U+00FF (0xC3 then 0x9F or more: ß..ÿ, lowercase, and
+/// ÷), the accented lowercase letters of Spanish text.
+#[inline]
+fn may_start_name(b: u8, next: u8) -> bool {
+    let ascii_capital = b.wrapping_sub(b'A') < 26;
+    let latin1_lowercase = (b == 0xC3) & (next >= 0x9F);
+    ascii_capital | ((b >= 0xC3) & !latin1_lowercase)
+}
+
+/// The first byte at or after `from` in `bytes` that [`may_start_name`],
+/// 16 bytes at a time while none does, as [`find_byte`].
+fn find_name_start(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    // each byte with the one after it
+    while let Some(chunk) = bytes.get(at..at + 17) {
+        if (0..16).fold(false, |any, k| any | may_start_name(chunk[k], chunk[k + 1])) {
+            break;
+        }
+        at += 16;
+    }
+    (at..bytes.len()).find(|&k| may_start_name(bytes[k], bytes.get(k + 1).copied().unwrap_or(0)))
+}
+
+/// The words of `original` that [`check_names`] can look at, in order: each
+/// word whose first char is uppercase, the word just before it, and the
+/// word just after it. Lowercase words elsewhere, most of a text, are
+/// skipped by a byte scan instead of being split and listed.
+///
+/// [`check_names`] gives the same hits for this list as for all the words:
+/// - it starts a name only at a word whose first char is uppercase;
+/// - it grows a name by the next word if capitalised, or by one or two
+///   connectors then a capitalised word: the first connector is the word
+///   after the name's last word, the second the word before the
+///   capitalised one, all listed, one after the other;
+/// - two words listed next to each other that are not next to each other
+///   in the text have a word between them, so the gap between them is never
+///   a name's (" ", "-", "." or ". "), and a name never grows across them;
+/// - `sentence_initial` looks at the word just before the name, listed.
+fn name_words<'a>(
+    original: &'a str,
+    buf: &'a mut String,
+    words: Vec<NameWord<'a>>,
+    refolded: &mut Vec<(usize, usize, usize)>,
+) -> FoldedWords<'a> {
+    let bytes = original.as_bytes();
+    // words listed since the last one that starts with an uppercase char
+    let mut after_upper = NAME_LOOKAHEAD;
+    // a word that starts with an uppercase char, listed after the word
+    // just before it
+    let mut pending = None;
+    let next = |previous: Option<(usize, usize)>| {
+        let listed_to = previous.map_or(0, |(_, end)| end);
+        if let Some((start, end)) = previous {
+            let first = char_at(original, start).unwrap_or_default();
+            after_upper = if starts_name(first) {
+                0
+            } else {
+                after_upper.saturating_add(1)
+            };
+            if let Some(at) = pending.take() {
+                return Some(at);
+            }
+            if after_upper < NAME_LOOKAHEAD {
+                return next_word_start(original, end);
+            }
+        }
+        // the next word that starts with an uppercase char
+        let mut from = listed_to;
+        while let Some(at) = find_name_start(bytes, from) {
+            let c = char_at(original, at).unwrap_or_default();
+            from = at + c.len_utf8();
+            if !starts_name(c)
+                || !is_alphanumeric(c)
+                || original[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_alphanumeric)
+            {
+                continue;
+            }
+            // the word just before it, if any and not listed yet, first
+            let gap_from = original[listed_to..at].trim_end_matches(|c: char| !is_alphanumeric(c));
+            let word_from = gap_from.trim_end_matches(is_alphanumeric);
+            if word_from.len() < gap_from.len() {
+                pending = Some(at);
+                return Some(listed_to + word_from.len());
+            }
+            return Some(at);
+        }
+        None
+    };
+    buf.clear();
+    collect_words(original, buf, words, refolded, next)
+}
+
+/// How many words after a word that starts with an uppercase char
+/// [`name_words`] lists (see there why one is enough; the tests fail with
+/// none).
+const NAME_LOOKAHEAD: usize = 1;
 
 struct NameWord<'a> {
     /// Byte range in the original.
@@ -2605,12 +2832,25 @@ static BUILTIN_BY_FIRST_WORD: std::sync::LazyLock<
     index
 });
 
-/// `orig` and `tran` are the original's and the translation's words.
+/// Room [`check_names`] reuses from name to name.
+#[derive(Default)]
+struct NameScratch {
+    /// The name's word indices.
+    group: Vec<usize>,
+    /// Its content words' indices.
+    content: Vec<usize>,
+    /// Its folded phrase.
+    phrase: String,
+}
+
+/// `orig` and `tran` are the original's ([`name_words`]) and the
+/// translation's words.
 fn check_names(
     original: &str,
     orig: &FoldedWords,
     tran: &FoldedWords,
     opts: &LintOptions,
+    scratch: &mut NameScratch,
     hits: &mut Vec<Hit>,
 ) {
     let words = orig.words.as_slice();
@@ -2628,10 +2868,12 @@ fn check_names(
 
     let mut reported = BTreeSet::new();
     // a name's word indices, content words and phrase: reused from name to
-    // name rather than allocated for each
-    let mut group: Vec<usize> = Vec::new();
-    let mut content: Vec<&NameWord> = Vec::new();
-    let mut name_phrase = String::new();
+    // name (and record to record) rather than allocated for each
+    let NameScratch {
+        group,
+        content,
+        phrase: name_phrase,
+    } = scratch;
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
@@ -2691,8 +2933,9 @@ fn check_names(
                 .iter()
                 .enumerate()
                 .filter(|(pos, _)| !(*pos == 0 && initial))
-                .map(|(_, &g)| &words[g])
-                .filter(|w| {
+                .map(|(_, &g)| g)
+                .filter(|&g| {
+                    let w = &words[g];
                     is_capitalised(w.text)
                         && !NAME_STOP_SET.contains(w.folded)
                         && roman_value(w.text).is_none()
@@ -2703,7 +2946,7 @@ fn check_names(
         }
         name_phrase.clear();
         name_phrase.push(' ');
-        for &g in &group {
+        for &g in group.iter() {
             name_phrase.push_str(words[g].folded);
             name_phrase.push(' ');
         }
@@ -2713,7 +2956,7 @@ fn check_names(
             &original[first..last]
         };
         // 1. whole name present
-        if tran.phrase().contains(&name_phrase) {
+        if tran.phrase().contains(name_phrase.as_str()) {
             continue;
         }
         // 2. a known rendering of (part of) the name is present
@@ -2732,7 +2975,10 @@ fn check_names(
             continue;
         }
         // 3. any content word present (accent-insensitive, prefix-tolerant)
-        if content.iter().any(|w| word_present(w.folded, tr_words)) {
+        if content
+            .iter()
+            .any(|&g| word_present(words[g].folded, tr_words))
+        {
             continue;
         }
         if reported.insert(display) {
@@ -2767,10 +3013,77 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "them", "do", "does",
 ];
 
+/// The lists as sets, for the tests of [`FUNCTION_WORDS`].
+#[cfg(test)]
 static SPANISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
     std::sync::LazyLock::new(|| WordSet::new(SPANISH_FUNCTION_WORDS));
+#[cfg(test)]
 static ENGLISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
     std::sync::LazyLock::new(|| WordSet::new(ENGLISH_FUNCTION_WORDS));
+
+/// [`SPANISH_FUNCTION_WORDS`] and [`ENGLISH_FUNCTION_WORDS`] in one table,
+/// by first byte and length as in [`WordSet`], a word Spanish if in both
+/// lists: one look-up per word of every translation instead of two. The
+/// words are at most 8 bytes long and compared as numbers
+/// ([`packed_word`]), not by a call to `memcmp` each.
+struct FunctionWords {
+    buckets: Vec<Vec<(u64, Lang)>>,
+    /// The length of the longest word: longer words need no look-up.
+    max_len: usize,
+}
+
+/// The bytes of `w` (at most 8) as one number; words of the same length
+/// are equal exactly when their numbers are.
+#[inline]
+fn packed_word(w: &[u8]) -> u64 {
+    w.iter().fold(0, |k, &b| (k << 8) | u64::from(b))
+}
+
+impl FunctionWords {
+    fn new() -> FunctionWords {
+        let mut buckets = vec![Vec::new(); 256 * WORD_SET_LENS];
+        let lists = [
+            (SPANISH_FUNCTION_WORDS, Lang::Es),
+            (ENGLISH_FUNCTION_WORDS, Lang::En),
+        ];
+        for (list, lang) in lists {
+            for &w in list {
+                assert!(w.len() <= 8, "{w}");
+                let key = packed_word(w.as_bytes());
+                let bucket: &mut Vec<(u64, Lang)> = &mut buckets[WordSet::bucket(w)];
+                if !bucket.iter().any(|&(known, _)| known == key) {
+                    bucket.push((key, lang));
+                }
+            }
+        }
+        let max_len = lists
+            .iter()
+            .flat_map(|(list, _)| list.iter().map(|w| w.len()))
+            .max()
+            .unwrap_or(0);
+        FunctionWords { buckets, max_len }
+    }
+
+    /// Whose function word `w` is, if any.
+    #[inline]
+    fn of(&self, w: &str) -> Option<Lang> {
+        if w.len() > self.max_len {
+            return None;
+        }
+        let bucket = &self.buckets[WordSet::bucket(w)];
+        if bucket.is_empty() {
+            return None;
+        }
+        let key = packed_word(w.as_bytes());
+        bucket
+            .iter()
+            .find(|&&(known, _)| known == key)
+            .map(|&(_, lang)| lang)
+    }
+}
+
+static FUNCTION_WORDS: std::sync::LazyLock<FunctionWords> =
+    std::sync::LazyLock::new(FunctionWords::new);
 
 /// Minimum number of Spanish function words before the ratio rule applies.
 pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
@@ -2778,9 +3091,9 @@ pub const UNTRANSLATED_MIN_SPANISH_WORDS: usize = 2;
 /// `orig` and `tran` are the original's and the translation's words.
 fn check_untranslated(
     original: &str,
-    orig: &FoldedWords,
     translation: &str,
     tran: &FoldedWords,
+    buf: &mut String,
     hits: &mut Vec<Hit>,
 ) {
     if translation.trim().is_empty() {
@@ -2794,7 +3107,7 @@ fn check_untranslated(
         return;
     }
     // equal phrases are equal word lists; " " has no words
-    if !orig.words.is_empty() && orig.same_phrase(tran) && has_lowercase_word(original) {
+    if same_folds(original, &tran.words, buf) && has_lowercase_word(original) {
         hit(
             hits,
             Check::Untranslated,
@@ -2802,19 +3115,22 @@ fn check_untranslated(
         );
         return;
     }
-    let mut spanish: Vec<&str> = Vec::new();
-    let mut english = 0usize;
-    for w in tran.phrase_words().iter().map(|w| w.folded) {
-        if SPANISH_FUNCTION_SET.contains(w) {
-            spanish.push(w);
-        } else if ENGLISH_FUNCTION_SET.contains(w) {
-            english += 1;
+    let function_words = &*FUNCTION_WORDS;
+    let (mut spanish, mut english) = (0usize, 0usize);
+    for w in tran.phrase_words() {
+        match function_words.of(w.folded) {
+            Some(Lang::Es) => spanish += 1,
+            Some(Lang::En) => english += 1,
+            None => {}
         }
     }
-    if spanish.len() >= UNTRANSLATED_MIN_SPANISH_WORDS && spanish.len() >= english {
-        let sample: Vec<&str> = spanish
+    if spanish >= UNTRANSLATED_MIN_SPANISH_WORDS && spanish >= english {
+        // the Spanish words themselves only for the message
+        let sample: Vec<&str> = tran
+            .phrase_words()
             .iter()
-            .copied()
+            .map(|w| w.folded)
+            .filter(|w| function_words.of(w) == Some(Lang::Es))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .take(5)
@@ -2823,10 +3139,8 @@ fn check_untranslated(
             hits,
             Check::Untranslated,
             format!(
-                "translation looks Spanish: {} Spanish function words ({}) vs {} English",
-                spanish.len(),
+                "translation looks Spanish: {spanish} Spanish function words ({}) vs {english} English",
                 sample.join(", "),
-                english
             ),
         );
     }
@@ -3619,11 +3933,75 @@ mod tests {
             reference::lint_pair(o, Some(t), opts),
             "{o:?} / {t:?}"
         );
+        // and with a scratch reused from pair to pair, as `check` does
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<LintScratch> = std::cell::RefCell::default();
+        }
+        SCRATCH.with_borrow_mut(|scratch| {
+            assert_eq!(
+                lint_pair_with(o, Some(t), opts, scratch),
+                reference::lint_pair(o, Some(t), opts),
+                "{o:?} / {t:?} (reused scratch)"
+            );
+        });
         assert_eq!(
             lint_pair(o, None, opts),
             reference::lint_pair(o, None, opts),
             "{o:?}"
         );
+    }
+
+    #[test]
+    fn reuse_keeps_the_allocation() {
+        let text = String::from("Una palabra y otra");
+        let mut buf = String::new();
+        let words = folded_words(&text, &mut buf, Vec::new(), &mut Vec::new()).words;
+        let (ptr, capacity) = (words.as_ptr().cast::<u8>(), words.capacity());
+        assert!(capacity > 0);
+        let reused: Vec<NameWord<'static>> = reuse(words);
+        assert!(reused.is_empty());
+        assert_eq!(
+            (reused.as_ptr().cast::<u8>(), reused.capacity()),
+            (ptr, capacity)
+        );
+    }
+
+    /// One scratch reused over many pairs gives every pair the hits of a
+    /// fresh call (nothing carries over from one record to the next).
+    #[test]
+    fn scratch_reused_same_as_fresh() {
+        let pairs = [
+            (
+                "El Presidente del Parlamento Europeo dijo que sí.",
+                "The President of the European Parliament said yes.",
+            ),
+            ("", ""),
+            (
+                "Señor Comisario, la Comisión de Asuntos Económicos y Monetarios.",
+                "la de que el en los",
+            ),
+            (
+                "Sr. Wurtz habló de Ciudad de México y de Nuevo León.",
+                "Mr Wurtz spoke about Mexico City.",
+            ),
+            ("igual texto aquí", "igual texto aquí"),
+            ("Москва и M\u{43E}scow?", "Moscow"),
+        ];
+        let mut scratch = LintScratch::default();
+        for _ in 0..2 {
+            for (o, t) in pairs {
+                let opts = LintOptions::default();
+                assert_eq!(
+                    lint_pair_with(o, Some(t), &opts, &mut scratch),
+                    reference::lint_pair(o, Some(t), &opts),
+                    "{o:?}"
+                );
+                assert_eq!(
+                    lint_pair_with(t, None, &opts, &mut scratch),
+                    reference::lint_pair(t, None, &opts)
+                );
+            }
+        }
     }
 
     #[test]
@@ -3952,7 +4330,7 @@ mod tests {
         fn folded_words_are_the_folded_phrase(t in text(), a in "\\PC*") {
             for s in [&t, &a] {
                 let mut buf = String::new();
-                let words = folded_words(s, &mut buf);
+                let words = folded_words(s, &mut buf, Vec::new(), &mut Vec::new());
                 let phrase = folded_phrase(s);
                 prop_assert_eq!(words.phrase(), phrase.as_str());
                 let folds: Vec<&str> = words.phrase_words().iter().map(|w| w.folded).collect();
@@ -3964,10 +4342,11 @@ mod tests {
                 // equal phrases, and unequal ones
                 for other in [s.to_uppercase(), s.to_lowercase(), t.clone(), a.clone()] {
                     let mut other_buf = String::new();
-                    let other_words = folded_words(&other, &mut other_buf);
+                    let other_words =
+                        folded_words(&other, &mut other_buf, Vec::new(), &mut Vec::new());
                     prop_assert_eq!(
-                        words.same_phrase(&other_words),
-                        phrase == folded_phrase(&other)
+                        same_folds(s, &other_words.words, &mut String::new()),
+                        !words.words.is_empty() && phrase == folded_phrase(&other)
                     );
                 }
             }
@@ -4566,5 +4945,49 @@ mod tests {
             BUILTIN_BY_FIRST_WORD.values().map(Vec::len).sum::<usize>(),
             BUILTIN_RENDERINGS.len()
         );
+    }
+
+    /// The one-table look-up answers as the two sets, Spanish first.
+    #[test]
+    fn function_words_are_the_two_sets() {
+        let mut words: Vec<String> = SPANISH_FUNCTION_WORDS
+            .iter()
+            .chain(ENGLISH_FUNCTION_WORDS)
+            .flat_map(|w| {
+                [
+                    w.to_string(),
+                    format!("{w}s"),
+                    w[1..].to_string(),
+                    w.to_uppercase(),
+                ]
+            })
+            .collect();
+        words.extend(["", "internationalisation", "tambien", "the", "x"].map(String::from));
+        for w in &words {
+            let expected = if SPANISH_FUNCTION_SET.contains(w) {
+                Some(Lang::Es)
+            } else if ENGLISH_FUNCTION_SET.contains(w) {
+                Some(Lang::En)
+            } else {
+                None
+            };
+            assert!(FUNCTION_WORDS.of(w) == expected, "{w}");
+        }
+    }
+
+    /// The quick name-start tests agree with the standard library.
+    #[test]
+    fn name_start_classes_are_the_std_ones() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(starts_name(c), c.is_uppercase(), "{c:?}");
+            if c.is_uppercase() {
+                let mut utf8 = [0; 4];
+                let bytes = c.encode_utf8(&mut utf8).as_bytes();
+                assert!(
+                    may_start_name(bytes[0], bytes.get(1).copied().unwrap_or(0)),
+                    "{c:?}"
+                );
+            }
+        }
     }
 }
