@@ -78,8 +78,11 @@
 //! Exact matching is linear per record text: a word-count check on the raw
 //! text (before normalising it) and substring probes with up to three of the
 //! quotation's longest words (before splitting it into words) reject most
-//! records cheaply; each segment is then located with Knuth–Morris–Pratt,
-//! splitting the record text into words only as far as the search looks.
+//! records cheaply; a quotation without elision is then looked for as a
+//! substring at word edges, which finds the usual verbatim copy without
+//! splitting the record into words; otherwise (or failing that) each
+//! segment is located with Knuth–Morris–Pratt, splitting the record text
+//! into words only as far as the search looks.
 //! Each record text is normalised at most once per call. Drift uses a bit-parallel LCS (Hyyrö 2004), costing
 //! `O(n · (m + slack) · ⌈m / 64⌉)` word steps per record text of `n` words,
 //! after an upper-bound check that skips texts sharing too few words with the
@@ -757,6 +760,58 @@ struct Quotation<'a> {
     /// Up to three of the longest non-first words: each must occur verbatim
     /// in a normalised record text for it to match (quick rejection).
     probes: Vec<&'a str>,
+    /// The whole normalised quotation when it has no elision marker (one
+    /// segment of all its words), for [`occurs_as_pieces`].
+    whole: Option<&'a str>,
+}
+
+/// Whether the normalised quotation `norm` has an elision marker: a run of
+/// three or more full stops, or a `[` with a `]` after it. This is exactly
+/// when [`parse_segments`] cuts it: that scan meets the first `[` (it skips
+/// only dots and the inside of a bracketed group, which needs an earlier
+/// `[`), and a `[` cuts iff a `]` follows it.
+fn has_elision(norm: &str) -> bool {
+    norm.contains("...")
+        || matches!((norm.find('['), norm.rfind(']')), (Some(open), Some(close)) if open < close)
+}
+
+/// Whether the normalised `quotation` occurs in the normalised record text
+/// `norm` with nothing but non-word characters (see [`is_word_char`])
+/// between it and the spaces or ends around it.
+///
+/// Then the quotation, cut at its single spaces, is a run of `norm`'s
+/// pieces, save that the first may have more non-word characters before it
+/// and the last more after it in `norm`. Stripping removes those as well,
+/// so the quotation's words are a run of the text's consecutive words: the
+/// quotation (one segment, no marker) matches exactly. This finds the usual
+/// match, a quotation copied from its record, with one substring search
+/// instead of splitting the record into words. It is a sufficient test
+/// only: a quotation that differs in the case of its first letter, in
+/// punctuation, or occurs only overlapping a rejected occurrence is left
+/// to the word search.
+fn occurs_as_pieces(norm: &str, quotation: &str) -> bool {
+    let non_word = |s: &str| s.chars().all(|c| !is_word_char(c));
+    let Some(first) = quotation.chars().next() else {
+        return false;
+    };
+    // Each place the first character occurs (a `memchr`) is compared in
+    // full: cheaper here than setting up the general substring search for
+    // a needle of a few hundred bytes.
+    let mut from = 0;
+    while let Some(found) = norm[from..].find(first) {
+        let at = from + found;
+        if norm[at..].starts_with(quotation) {
+            let before = &norm[..at];
+            let lead = &before[before.rfind(' ').map_or(0, |space| space + 1)..];
+            let after = &norm[at + quotation.len()..];
+            let trail = &after[..after.find(' ').unwrap_or(after.len())];
+            if non_word(lead) && non_word(trail) {
+                return true;
+            }
+        }
+        from = at + first.len_utf8();
+    }
+    false
 }
 
 impl<'a> Quotation<'a> {
@@ -772,6 +827,7 @@ impl<'a> Quotation<'a> {
             segments,
             total,
             probes,
+            whole: (!has_elision(norm)).then_some(norm),
         }
     }
 
@@ -789,6 +845,12 @@ impl<'a> Quotation<'a> {
         }
         if self.probes.iter().any(|p| !norm.contains(p)) {
             return false;
+        }
+        if self
+            .whole
+            .is_some_and(|whole| occurs_as_pieces(norm, whole))
+        {
+            return true;
         }
         // No word count check up front: it would split the whole text, and
         // a text with too few words fails the search below anyway.
@@ -2222,6 +2284,49 @@ mod tests {
         segments
     }
 
+    /// Whether the scan of [`parse_segments_via_pieces`] meets a marker.
+    fn parse_segments_via_pieces_markers(norm: &str) -> bool {
+        let bytes = norm.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'[' if bytes[i + 1..].contains(&b']') => return true,
+                b'.' => {
+                    let run = bytes[i..].iter().take_while(|&&b| b == b'.').count();
+                    if run >= 3 {
+                        return true;
+                    }
+                    i += run;
+                }
+                _ => i += 1,
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn whole_quotation_found_as_pieces() {
+        let cases = [
+            ("the report", "on the report.", true),
+            ("the report", "on “the report”", true),
+            ("the rep", "on the report", false),
+            ("he report", "on the report", false),
+            ("the report", "on the report\u{301}", false),
+            ("report", "reportage report", true),
+            ("a a", "xa a a", true), // overlapping the rejected first occurrence
+            ("é a", "(é a)", true),
+        ];
+        for (q, t, expected) in cases {
+            assert_eq!(
+                occurs_as_pieces(&normalize(t), &normalize(q)),
+                expected,
+                "{q:?} in {t:?}"
+            );
+        }
+        assert!(has_elision("a ... b") && has_elision("a [b] c") && has_elision("a [b c]"));
+        assert!(!has_elision("a .. b") && !has_elision("a ]b[ c") && !has_elision("a [b c"));
+    }
+
     /// [`Quotation::matches_exactly`] as it was before words were split
     /// lazily: the whole text split up front, each segment located with
     /// KMP over the slice of words.
@@ -2420,6 +2525,36 @@ mod tests {
                 matches_exactly_eager(&quotation, &norm_t),
                 "{:?} in {:?}", norm_q, norm_t
             );
+        }
+
+        #[test]
+        fn prop_whole_quotation_search_agrees_with_eager(
+            q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("\"b"), Just("(a"), Just("é"), Just("x\u{301}"), Just("-"), Just(".."), Just("["), Just("]")], 1..6),
+            t in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("\"b"), Just("(a"), Just("é"), Just("x\u{301}"), Just("-"), Just("ba"), Just("a,b"), Just("a\u{301}"), Just("...")], 0..14),
+            glue in prop_oneof![Just(" "), Just("")],
+        ) {
+            // Quotations without a marker take the substring path; with a
+            // marker, or when it finds nothing, the word search decides.
+            let norm_q = normalize(&q.join(glue));
+            let norm_t = normalize(&t.join(" "));
+            let quotation = Quotation::parse(&norm_q);
+            let eager = matches_exactly_eager(&quotation, &norm_t);
+            prop_assert_eq!(quotation.matches_exactly(&norm_t), eager, "{:?} in {:?}", norm_q, norm_t);
+            if let Some(whole) = quotation.whole {
+                prop_assert_eq!(quotation.segments.len(), usize::from(quotation.total > 0));
+                if quotation.total > 0 && occurs_as_pieces(&norm_t, whole) {
+                    prop_assert!(eager, "{:?} in {:?}", norm_q, norm_t);
+                }
+            } else {
+                prop_assert!(has_elision(&norm_q));
+            }
+        }
+
+        #[test]
+        fn prop_has_elision_is_where_parse_segments_cuts(s in prop_oneof![tricky_text(), "[a .\\[\\]…]{0,30}"]) {
+            let norm = normalize(&s);
+            let cut = parse_segments_via_pieces_markers(&norm);
+            prop_assert_eq!(has_elision(&norm), cut, "{:?}", norm);
         }
 
         #[test]
