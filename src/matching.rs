@@ -213,8 +213,10 @@ fn has_only_single_spaces(text: &str) -> bool {
         && !text.contains("  ")
 }
 
-/// Appends the ASCII `text` to `out` with whitespace runs made one space;
-/// `pending_space` carries a run across calls (no space is put first).
+/// Appends `text`, ASCII and [plain letters](is_plain_lead) (whose only
+/// whitespace is ASCII, and which it copies byte for byte), to `out` with
+/// whitespace runs made one space; `pending_space` carries a run across
+/// calls (no space is put first).
 fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) {
     if has_only_single_spaces(text) {
         // Stored texts nearly always are collapsed already, but for a space
@@ -280,13 +282,41 @@ fn ascii_prefix_len(text: &str) -> usize {
     len + bytes[len..].iter().take_while(|b| b.is_ascii()).count()
 }
 
-/// Whether `text` passes the NFC quick check. ASCII characters are NFC and
-/// of combining class 0, so only the runs of other characters are looked
-/// at, each on its own.
+/// Whether `lead` is the first byte of a two-byte UTF-8 character from
+/// U+00C0 to U+02FF: the accented Latin letters (`á`, `ñ`, `ç`, `ő`, `ł`…)
+/// and the spacing modifier letters. None of them is whitespace, invisible
+/// or folded by [`normalize`], and each passes the NFC quick check with
+/// combining class 0 (a test checks every one), so to `normalize` they
+/// are as plain as ASCII letters. (U+0080 to U+00BF, lead byte 0xC2, hold
+/// NBSP, the soft hyphen and the guillemets, so they are not plain.)
+fn is_plain_lead(lead: u8) -> bool {
+    (0xC3..=0xCB).contains(&lead)
+}
+
+/// Length of the prefix of `text` made of ASCII and of plain letters (see
+/// [`is_plain_lead`]): in a text in a language with accents, the whole
+/// text between the odd quote mark or dash.
+fn plain_prefix_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut len = 0;
+    loop {
+        len += ascii_prefix_len(&text[len..]);
+        // a plain lead byte starts a two-byte character: `len + 2` is the
+        // next character boundary
+        match bytes.get(len) {
+            Some(&lead) if is_plain_lead(lead) => len += 2,
+            _ => return len,
+        }
+    }
+}
+
+/// Whether `text` passes the NFC quick check. ASCII characters and plain
+/// letters (see [`is_plain_lead`]) are NFC and of combining class 0, so
+/// only the runs of other characters are looked at, each on its own.
 fn is_nfc_quick_runs(text: &str) -> bool {
     let mut rest = text;
     loop {
-        let start = ascii_prefix_len(rest);
+        let start = plain_prefix_len(rest);
         if start == rest.len() {
             break;
         }
@@ -342,10 +372,11 @@ pub fn normalize(text: &str) -> String {
     let mut rest = text;
     while !rest.is_empty() {
         // Both cuts fall on character boundaries: at an ASCII byte or at
-        // the first byte of a multi-byte character.
-        let ascii = ascii_prefix_len(rest);
-        push_ascii_collapsed(&mut out, &rest[..ascii], &mut pending_space);
-        let tail = &rest[ascii..];
+        // the first byte of a multi-byte character. Plain letters go with
+        // the ASCII: nothing to fold, delete or collapse in them.
+        let plain = plain_prefix_len(rest);
+        push_ascii_collapsed(&mut out, &rest[..plain], &mut pending_space);
+        let tail = &rest[plain..];
         let other = tail
             .bytes()
             .position(|b| b.is_ascii())
@@ -2305,6 +2336,36 @@ mod tests {
     }
 
     #[test]
+    fn plain_letters_are_left_alone_by_normalize() {
+        for c in '\u{C0}'..='\u{2FF}' {
+            let mut utf8 = [0; 4];
+            let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
+            assert!(is_plain_lead(lead), "{c:?}");
+            assert!(
+                !c.is_whitespace() && !is_invisible(c) && fold_char(c).is_none(),
+                "{c:?}"
+            );
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+            // and so normalize agrees with the reference around it
+            for text in [
+                format!("a{c}b"),
+                format!(" {c}\u{301} \u{a0}{c}… "),
+                c.to_string(),
+            ] {
+                assert_eq!(normalize(&text), reference_normalize(&text), "{text:?}");
+            }
+        }
+        for lead in (0..=0xFFu8).filter(|&b| is_plain_lead(b)) {
+            assert!((0xC3..=0xCB).contains(&lead));
+        }
+    }
+
+    #[test]
     fn whole_quotation_found_as_pieces() {
         let cases = [
             ("the report", "on the report.", true),
@@ -2433,6 +2494,15 @@ mod tests {
             expected.retain(|w| seen.insert(*w));
             expected.truncate(PROBES);
             prop_assert_eq!(longest_distinct(ws.iter().copied()), expected);
+        }
+
+        #[test]
+        fn prop_plain_prefix_len_agrees_with_chars(s in prop_oneof![wordy_text(), any_text(), "[a-z áñüőłɐʰ\u{a0}«“\u{301}]{0,30}"]) {
+            let expected = s
+                .char_indices()
+                .find(|&(_, c)| !c.is_ascii() && !('\u{C0}'..='\u{2FF}').contains(&c))
+                .map_or(s.len(), |(i, _)| i);
+            prop_assert_eq!(plain_prefix_len(&s), expected);
         }
 
         #[test]
