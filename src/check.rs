@@ -470,13 +470,13 @@ pub fn check_loaded(
 // The article's state is passed piecewise, as before the normalisation cache
 // joined it; a struct for one private call would only rename the problem.
 #[allow(clippy::too_many_arguments)]
-fn check_quotation(
+fn check_quotation<'r>(
     quotation: &Quotation,
     exempt: &[String],
     records: &[(QuoteRef, Quote)],
     states: &[State],
-    candidates: &[Candidate],
-    cache: &mut matching::NormCache,
+    candidates: &[Candidate<'r>],
+    cache: &mut matching::NormCache<'r>,
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> (QuotationResult, Option<usize>, Option<Side>) {

@@ -214,7 +214,7 @@ fn has_only_single_spaces(text: &str) -> bool {
         && !text.contains("  ")
 }
 
-/// Appends `text`, ASCII and [plain letters](is_plain_lead) (whose only
+/// Appends `text`, ASCII and [plain characters](is_plain_pair) (whose only
 /// whitespace is ASCII, and which it copies byte for byte), to `out` with
 /// whitespace runs made one space; `pending_space` carries a run across
 /// calls (no space is put first).
@@ -283,36 +283,41 @@ fn ascii_prefix_len(text: &str) -> usize {
     len + bytes[len..].iter().take_while(|b| b.is_ascii()).count()
 }
 
-/// Whether `lead` is the first byte of a two-byte UTF-8 character from
-/// U+00C0 to U+02FF: the accented Latin letters (`á`, `ñ`, `ç`, `ő`, `ł`…)
-/// and the spacing modifier letters. None of them is whitespace, invisible
-/// or folded by [`normalize`], and each passes the NFC quick check with
-/// combining class 0 (a test checks every one), so to `normalize` they
-/// are as plain as ASCII letters. (U+0080 to U+00BF, lead byte 0xC2, hold
-/// NBSP, the soft hyphen and the guillemets, so they are not plain.)
-fn is_plain_lead(lead: u8) -> bool {
-    (0xC3..=0xCB).contains(&lead)
+/// Whether the two-byte UTF-8 sequence `lead`, `next` is a *plain*
+/// character: one from U+00A1 to U+02FF but the guillemets `«` `»` and the
+/// soft hyphen. That is the accented Latin letters (`á`, `ñ`, `ç`, `ő`,
+/// `ł`…), `¡`, `¿`, `°`, `§` and the like, and the spacing modifier letters.
+/// None of them is whitespace, invisible or folded by [`normalize`], and
+/// each passes the NFC quick check with combining class 0 (a test checks
+/// every one), so to `normalize` they are as plain as ASCII letters. Below
+/// U+00A1 are NBSP and the C1 controls, NEL (whitespace) among them.
+fn is_plain_pair(lead: u8, next: u8) -> bool {
+    match lead {
+        0xC3..=0xCB => true,
+        0xC2 => (0xA1..=0xBF).contains(&next) && !matches!(next, 0xAB | 0xAD | 0xBB),
+        _ => false,
+    }
 }
 
-/// Length of the prefix of `text` made of ASCII and of plain letters (see
-/// [`is_plain_lead`]): in a text in a language with accents, the whole
+/// Length of the prefix of `text` made of ASCII and of plain characters
+/// (see [`is_plain_pair`]): in a text in a language with accents, the whole
 /// text between the odd quote mark or dash.
 fn plain_prefix_len(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut len = 0;
     loop {
         len += ascii_prefix_len(&text[len..]);
-        // a plain lead byte starts a two-byte character: `len + 2` is the
-        // next character boundary
-        match bytes.get(len) {
-            Some(&lead) if is_plain_lead(lead) => len += 2,
+        // a plain pair is a two-byte character: `len + 2` is the next
+        // character boundary
+        match bytes.get(len..len + 2) {
+            Some(&[lead, next]) if is_plain_pair(lead, next) => len += 2,
             _ => return len,
         }
     }
 }
 
 /// Whether `text` passes the NFC quick check. ASCII characters and plain
-/// letters (see [`is_plain_lead`]) are NFC and of combining class 0, so
+/// characters (see [`is_plain_pair`]) are NFC and of combining class 0, so
 /// only the runs of other characters are looked at, each on its own.
 fn is_nfc_quick_runs(text: &str) -> bool {
     let mut rest = text;
@@ -373,8 +378,8 @@ pub fn normalize(text: &str) -> String {
     let mut rest = text;
     while !rest.is_empty() {
         // Both cuts fall on character boundaries: at an ASCII byte or at
-        // the first byte of a multi-byte character. Plain letters go with
-        // the ASCII: nothing to fold, delete or collapse in them.
+        // the first byte of a multi-byte character. Plain characters go
+        // with the ASCII: nothing to fold, delete or collapse in them.
         let plain = plain_prefix_len(rest);
         push_ascii_collapsed(&mut out, &rest[..plain], &mut pending_space);
         let tail = &rest[plain..];
@@ -513,6 +518,9 @@ impl<'a> Iterator for NormWords<'a> {
     }
 }
 
+/// Words [`LazyWords`] has room for before it grows.
+const LAZY_WORDS_ROOM: usize = 64;
+
 /// The words of a normalised record text, split only as far as a search
 /// has looked: an exact match usually ends well before the text does, and
 /// the words after it need not be split at all.
@@ -527,8 +535,11 @@ impl<'a> LazyWords<'a> {
         LazyWords {
             rest: NormWords { rest: Some(norm) },
             // Every word but the last takes a space after it: an upper
-            // bound, so one allocation, without counting the spaces first.
-            words: Vec::with_capacity(norm.len().div_ceil(2)),
+            // bound, without counting the spaces first. Capped at a size
+            // the allocator keeps at hand (1 KiB): a record text's hundreds
+            // of bytes made a block it had to carve anew for each search,
+            // and the search ends within 64 words of most texts anyway.
+            words: Vec::with_capacity(norm.len().div_ceil(2).min(LAZY_WORDS_ROOM)),
         }
     }
 
@@ -1174,19 +1185,21 @@ pub fn match_quotation(quotation: &str, candidates: &[Candidate<'_>]) -> Match {
 }
 
 /// Normalised record texts, computed at most once each and kept across the
-/// quotations of one article. A cache belongs to one candidate list: use a
-/// fresh one for another.
+/// quotations of one article; a text that is its own normalisation (most
+/// are: verbatim stores what it was given, and editors type few doubled
+/// spaces) is borrowed, not copied. A cache belongs to one candidate list:
+/// use a fresh one for another.
 #[derive(Debug, Default)]
-pub struct NormCache(Vec<Option<String>>);
+pub struct NormCache<'a>(Vec<Option<Cow<'a, str>>>);
 
-impl NormCache {
+impl<'a> NormCache<'a> {
     /// A cache holding every text of `candidates` already normalised, for
     /// a caller that needs them anyway (`check` digests them).
-    pub fn filled(candidates: &[Candidate<'_>]) -> Self {
+    pub fn filled(candidates: &[Candidate<'a>]) -> Self {
         let mut slots = Vec::with_capacity(candidates.len() * 2);
         for c in candidates {
-            slots.push(c.translation.map(normalize));
-            slots.push(Some(normalize(c.original)));
+            slots.push(c.translation.map(normalize_cow));
+            slots.push(Some(normalize_cow(c.original)));
         }
         NormCache(slots)
     }
@@ -1194,6 +1207,22 @@ impl NormCache {
     /// The normalised text of candidate `index`'s `side`, if cached.
     pub fn get(&self, index: usize, side: Side) -> Option<&str> {
         self.0.get(slot(index, side)).and_then(|s| s.as_deref())
+    }
+}
+
+/// [`normalize`], borrowing `text` when it is its own normalisation: all
+/// ASCII and [plain characters](is_plain_pair), with single spaces only
+/// and none at either end. (Then `normalize` copies it as one run and finds
+/// it NFC.)
+fn normalize_cow(text: &str) -> Cow<'_, str> {
+    let normal = plain_prefix_len(text) == text.len()
+        && has_only_single_spaces(text)
+        && !text.starts_with(' ')
+        && !text.ends_with(' ');
+    if normal {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalize(text))
     }
 }
 
@@ -1206,7 +1235,11 @@ fn slot(index: usize, side: Side) -> usize {
 /// [`normalize`], with the candidates' normalised texts kept in `cache`
 /// between calls, so an article's records are normalised once, not once
 /// per quotation.
-pub fn match_normalized(norm: &str, candidates: &[Candidate<'_>], cache: &mut NormCache) -> Match {
+pub fn match_normalized<'a>(
+    norm: &str,
+    candidates: &[Candidate<'a>],
+    cache: &mut NormCache<'a>,
+) -> Match {
     let q = Quotation::parse(norm);
     if q.total == 0 {
         return Match::None;
@@ -1224,7 +1257,7 @@ pub fn match_normalized(norm: &str, candidates: &[Candidate<'_>], cache: &mut No
             if entry.is_none() && !q.may_fit(text) {
                 continue;
             }
-            if q.matches_exactly(entry.get_or_insert_with(|| normalize(text))) {
+            if q.matches_exactly(entry.get_or_insert_with(|| normalize_cow(text))) {
                 return Match::Exact { index, side };
             }
         }
@@ -1239,7 +1272,7 @@ pub fn match_normalized(norm: &str, candidates: &[Candidate<'_>], cache: &mut No
             let Some(entry) = cache.get_mut(slot(index, side)) else {
                 continue;
             };
-            let norm = entry.get_or_insert_with(|| normalize(text));
+            let norm = entry.get_or_insert_with(|| normalize_cow(text));
             let floor = best.map(|(w, ..)| w.score);
             if let Some(w) = best_window(&pat, norm, floor) {
                 best = Some((w, index, side, text));
@@ -2356,11 +2389,19 @@ mod tests {
     }
 
     #[test]
-    fn plain_letters_are_left_alone_by_normalize() {
-        for c in '\u{C0}'..='\u{2FF}' {
+    fn plain_characters_are_left_alone_by_normalize() {
+        let plain = |c: char| {
             let mut utf8 = [0; 4];
-            let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
-            assert!(is_plain_lead(lead), "{c:?}");
+            match *c.encode_utf8(&mut utf8).as_bytes() {
+                [lead, next] => is_plain_pair(lead, next),
+                _ => false,
+            }
+        };
+        let expected = |c: char| ('\u{A1}'..='\u{2FF}').contains(&c) && !"«»\u{AD}".contains(c);
+        for c in (0..0x800).filter_map(char::from_u32) {
+            assert_eq!(plain(c), expected(c), "{c:?}");
+        }
+        for c in ('\u{A1}'..='\u{2FF}').filter(|&c| plain(c)) {
             assert!(
                 !c.is_whitespace() && !is_invisible(c) && fold_char(c).is_none(),
                 "{c:?}"
@@ -2379,9 +2420,6 @@ mod tests {
             ] {
                 assert_eq!(normalize(&text), reference_normalize(&text), "{text:?}");
             }
-        }
-        for lead in (0..=0xFFu8).filter(|&b| is_plain_lead(b)) {
-            assert!((0xC3..=0xCB).contains(&lead));
         }
     }
 
@@ -2490,6 +2528,12 @@ mod tests {
         }
 
         #[test]
+        fn prop_normalize_cow_is_normalize(s in prop_oneof![wordy_text(), any_text(), "[a-z áñ¿¡«\u{a0}\u{85}\u{ad}  \t]{0,30}"]) {
+            let (cow, plain) = (normalize_cow(&s), normalize(&s));
+            prop_assert_eq!(cow.as_ref(), plain.as_str());
+        }
+
+        #[test]
         fn prop_normalize_agrees_on_wordy_text(s in wordy_text()) {
             prop_assert_eq!(normalize(&s), reference_normalize(&s));
         }
@@ -2518,10 +2562,10 @@ mod tests {
         }
 
         #[test]
-        fn prop_plain_prefix_len_agrees_with_chars(s in prop_oneof![wordy_text(), any_text(), "[a-z áñüőłɐʰ\u{a0}«“\u{301}]{0,30}"]) {
+        fn prop_plain_prefix_len_agrees_with_chars(s in prop_oneof![wordy_text(), any_text(), "[a-z áñüőłɐʰ¡¿°\u{a0}\u{85}\u{ad}«»“\u{301}]{0,30}"]) {
             let expected = s
                 .char_indices()
-                .find(|&(_, c)| !c.is_ascii() && !('\u{C0}'..='\u{2FF}').contains(&c))
+                .find(|&(_, c)| !c.is_ascii() && !(('\u{A1}'..='\u{2FF}').contains(&c) && !"«»\u{AD}".contains(c)))
                 .map_or(s.len(), |(i, _)| i);
             prop_assert_eq!(plain_prefix_len(&s), expected);
         }
