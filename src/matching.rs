@@ -78,11 +78,11 @@
 //! Exact matching is linear per record text: a word-count check on the raw
 //! text (before normalising it) and substring probes with up to three of the
 //! quotation's longest words (before splitting it into words) reject most
-//! records cheaply; a quotation without elision is then looked for as a
-//! substring at word edges, which finds the usual verbatim copy without
-//! splitting the record into words; otherwise (or failing that) each
-//! segment is located with Knuth–Morris–Pratt, splitting the record text
-//! into words only as far as the search looks.
+//! records cheaply; the text of each segment is then looked for, in order,
+//! as a substring at word edges, which finds the usual verbatim copy
+//! without splitting the record into words; failing that, each segment is
+//! located with Knuth–Morris–Pratt, splitting the record text into words
+//! only as far as the search looks.
 //! Each record text is normalised at most once per call. Drift uses a bit-parallel LCS (Hyyrö 2004), costing
 //! `O(n · (m + slack) · ⌈m / 64⌉)` word steps per record text of `n` words,
 //! after an upper-bound check that skips texts sharing too few words with the
@@ -653,19 +653,20 @@ fn fold_eq(a: &str, b: &str) -> bool {
 /// A run of consecutive quotation words, with a KMP failure table for
 /// `words[1..]` (the first word compares case-folded, the rest exactly),
 /// made the first time a search needs it: a quotation found by
-/// [`occurs_as_pieces`] needs none.
+/// [`find_as_pieces`] needs none.
 struct Segment<'a> {
+    /// The quotation's text the words are from, between two markers (or
+    /// an end) and without the spaces at its ends.
+    text: &'a str,
     words: Vec<&'a str>,
     fail: OnceCell<Vec<usize>>,
 }
 
-/// Splits a normalised quotation into segments at elision markers, and
-/// tells whether it met any.
-fn parse_segments(norm: &str) -> (Vec<Segment<'_>>, bool) {
+/// Splits a normalised quotation into segments at elision markers.
+fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
     let bytes = norm.as_bytes();
     let mut segments = Vec::new();
     let mut current: Vec<&str> = Vec::new();
-    let mut elided = false;
     // Past the last `]`, a `[` is unclosed: no need to search (keeps the
     // scan linear on inputs with many unclosed brackets).
     let last_close = bytes.iter().rposition(|&b| b == b']');
@@ -697,7 +698,6 @@ fn parse_segments(norm: &str) -> (Vec<Segment<'_>>, bool) {
                 };
                 if let Some(rel) = close {
                     end_segment(&norm[text_start..i], &mut current, &mut segments);
-                    elided = true;
                     i += rel + 2;
                     text_start = i;
                     continue;
@@ -708,7 +708,6 @@ fn parse_segments(norm: &str) -> (Vec<Segment<'_>>, bool) {
                 let run = bytes[i..].iter().take_while(|&&b| b == b'.').count();
                 if run >= 3 {
                     end_segment(&norm[text_start..i], &mut current, &mut segments);
-                    elided = true;
                     text_start = i + run;
                 }
                 i += run;
@@ -717,7 +716,7 @@ fn parse_segments(norm: &str) -> (Vec<Segment<'_>>, bool) {
         }
     }
     end_segment(&norm[text_start..], &mut current, &mut segments);
-    (segments, elided)
+    segments
 }
 
 /// Adds the words of `piece`, the text before an elision marker (or the
@@ -726,13 +725,18 @@ fn parse_segments(norm: &str) -> (Vec<Segment<'_>>, bool) {
 fn end_segment<'a>(piece: &'a str, current: &mut Vec<&'a str>, segments: &mut Vec<Segment<'a>>) {
     push_normalized_words(piece, current);
     if !current.is_empty() {
-        segments.push(Segment::new(std::mem::take(current)));
+        // `current` was empty before: its words are all from `piece`
+        segments.push(Segment::new(
+            piece.trim_matches(' '),
+            std::mem::take(current),
+        ));
     }
 }
 
 impl<'a> Segment<'a> {
-    fn new(words: Vec<&'a str>) -> Self {
+    fn new(text: &'a str, words: Vec<&'a str>) -> Self {
         Segment {
+            text,
             words,
             fail: OnceCell::new(),
         }
@@ -832,53 +836,52 @@ struct Quotation<'a> {
     /// Up to three of the longest non-first words: each must occur verbatim
     /// in a normalised record text for it to match (quick rejection).
     probes: Vec<&'a str>,
-    /// The whole normalised quotation when it has no elision marker (one
-    /// segment of all its words), for [`occurs_as_pieces`].
-    whole: Option<&'a str>,
 }
 
-/// Whether the normalised `quotation` occurs in the normalised record text
-/// `norm` with nothing but non-word characters (see [`is_word_char`])
-/// between it and the spaces or ends around it.
+/// Where the text of a quotation's segment, `piece`, first occurs in the
+/// normalised record text `norm` from byte `from` on with nothing but
+/// non-word characters (see [`is_word_char`]) between it and the spaces or
+/// ends around it: the end of that occurrence.
 ///
-/// Then the quotation, cut at its single spaces, is a run of `norm`'s
-/// pieces, save that the first may have more non-word characters before it
-/// and the last more after it in `norm`. Stripping removes those as well,
-/// so the quotation's words are a run of the text's consecutive words: the
-/// quotation (one segment, no marker) matches exactly. This finds the usual
-/// match, a quotation copied from its record, with one substring search
+/// Then `piece`, cut at its single spaces, is a run of `norm`'s pieces,
+/// save that the first may have more non-word characters before it and the
+/// last more after it in `norm`. Stripping removes those as well, so the
+/// segment's words are a run of the text's consecutive words. Occurrences
+/// found one after the other for the segments of a quotation are in
+/// different pieces of `norm` (the non-word check fails where two would
+/// share one), so the quotation matches exactly. This finds the usual
+/// match, a quotation copied from its record, with substring searches
 /// instead of splitting the record into words. It is a sufficient test
-/// only: a quotation that differs in the case of its first letter, in
-/// punctuation, or occurs only overlapping a rejected occurrence is left
+/// only: a quotation that differs in the case of its first letter or in
+/// punctuation, or occurs only overlapping a rejected occurrence, is left
 /// to the word search.
-fn occurs_as_pieces(norm: &str, quotation: &str) -> bool {
+fn find_as_pieces(norm: &str, piece: &str, from: usize) -> Option<usize> {
     let non_word = |s: &str| s.chars().all(|c| !is_word_char(c));
-    let Some(first) = quotation.chars().next() else {
-        return false;
-    };
+    let first = piece.chars().next()?;
     // Each place the first character occurs (a `memchr`) is compared in
     // full: cheaper here than setting up the general substring search for
     // a needle of a few hundred bytes.
-    let mut from = 0;
-    while let Some(found) = norm[from..].find(first) {
+    let mut from = from;
+    while let Some(found) = norm.get(from..)?.find(first) {
         let at = from + found;
-        if norm[at..].starts_with(quotation) {
+        let end = at + piece.len();
+        if norm[at..].starts_with(piece) {
             let before = &norm[..at];
             let lead = &before[before.rfind(' ').map_or(0, |space| space + 1)..];
-            let after = &norm[at + quotation.len()..];
+            let after = &norm[end..];
             let trail = &after[..after.find(' ').unwrap_or(after.len())];
             if non_word(lead) && non_word(trail) {
-                return true;
+                return Some(end);
             }
         }
         from = at + first.len_utf8();
     }
-    false
+    None
 }
 
 impl<'a> Quotation<'a> {
     fn parse(norm: &'a str) -> Self {
-        let (segments, elided) = parse_segments(norm);
+        let segments = parse_segments(norm);
         let total = segments.iter().map(|s| s.words.len()).sum();
         let probes = longest_distinct(
             segments
@@ -889,8 +892,20 @@ impl<'a> Quotation<'a> {
             segments,
             total,
             probes,
-            whole: (!elided).then_some(norm),
         }
+    }
+
+    /// Whether each segment's text occurs in `norm` after the previous one
+    /// as [`find_as_pieces`] has it: then the quotation matches exactly.
+    fn found_as_pieces(&self, norm: &str) -> bool {
+        let mut from = 0;
+        for seg in &self.segments {
+            match find_as_pieces(norm, seg.text, from) {
+                Some(end) => from = end,
+                None => return false,
+            }
+        }
+        true
     }
 
     /// Cheap necessary condition on the un-normalised record text: every
@@ -908,10 +923,7 @@ impl<'a> Quotation<'a> {
         if self.probes.iter().any(|p| !norm.contains(p)) {
             return false;
         }
-        if self
-            .whole
-            .is_some_and(|whole| occurs_as_pieces(norm, whole))
-        {
+        if self.found_as_pieces(norm) {
             return true;
         }
         // No word count check up front: it would split the whole text, and
@@ -2368,26 +2380,6 @@ mod tests {
         segments
     }
 
-    /// Whether the scan of [`parse_segments_via_pieces`] meets a marker.
-    fn parse_segments_via_pieces_markers(norm: &str) -> bool {
-        let bytes = norm.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'[' if bytes[i + 1..].contains(&b']') => return true,
-                b'.' => {
-                    let run = bytes[i..].iter().take_while(|&&b| b == b'.').count();
-                    if run >= 3 {
-                        return true;
-                    }
-                    i += run;
-                }
-                _ => i += 1,
-            }
-        }
-        false
-    }
-
     #[test]
     fn plain_characters_are_left_alone_by_normalize() {
         let plain = |c: char| {
@@ -2436,15 +2428,33 @@ mod tests {
             ("é a", "(é a)", true),
         ];
         for (q, t, expected) in cases {
+            let q = normalize(q);
             assert_eq!(
-                occurs_as_pieces(&normalize(t), &normalize(q)),
+                Quotation::parse(&q).found_as_pieces(&normalize(t)),
                 expected,
                 "{q:?} in {t:?}"
             );
         }
-        let elided = |q: &str| parse_segments(q).1;
-        assert!(elided("a ... b") && elided("a [b] c") && elided("a [b c]") && elided("[a]"));
-        assert!(!elided("a .. b") && !elided("a ]b[ c") && !elided("a [b c") && !elided("a. b."));
+        let texts = |q: &'static str| -> Vec<&'static str> {
+            parse_segments(q).into_iter().map(|s| s.text).collect()
+        };
+        assert_eq!(texts("a b... c [x] d e [f"), ["a b", "c", "d e [f"]);
+        assert_eq!(texts("a[b]c (...) d"), ["a", "c (", ") d"]);
+        for (q, t, expected) in [
+            ("a ... b", "a x b", true),
+            ("a ... b", "b x a", false),
+            ("a [x] b c", "a, y b c.", true),
+            ("a...b", "a...b", false), // one piece of the text, two segments
+            ("a ... a", "a", false),
+            ("a (...) b", "a (x) b", false), // left to the word search
+        ] {
+            let q = normalize(q);
+            assert_eq!(
+                Quotation::parse(&q).found_as_pieces(&normalize(t)),
+                expected,
+                "{q:?} in {t:?}"
+            );
+        }
     }
 
     /// [`Quotation::matches_exactly`] as it was before words were split
@@ -2648,7 +2658,7 @@ mod tests {
             "[ab ]{0,40}(\\.\\.\\.|\\[x\\]|\\[|\\]|\\.)?[ab ]{0,40}(\\.\\.\\.|\\]|\\.\\.)?[ab ]{0,20}",
         ]) {
             let norm = normalize(&s);
-            let got: Vec<Vec<&str>> = parse_segments(&norm).0.into_iter().map(|seg| seg.words).collect();
+            let got: Vec<Vec<&str>> = parse_segments(&norm).into_iter().map(|seg| seg.words).collect();
             prop_assert_eq!(got, parse_segments_via_pieces(&norm));
         }
 
@@ -2669,32 +2679,23 @@ mod tests {
 
         #[test]
         fn prop_whole_quotation_search_agrees_with_eager(
-            q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("\"b"), Just("(a"), Just("é"), Just("x\u{301}"), Just("-"), Just(".."), Just("["), Just("]")], 1..6),
+            q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("\"b"), Just("(a"), Just("é"), Just("x\u{301}"), Just("-"), Just(".."), Just("["), Just("]"), Just("..."), Just("[x]"), Just("…"), Just("(...)")], 1..8),
             t in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("\"b"), Just("(a"), Just("é"), Just("x\u{301}"), Just("-"), Just("ba"), Just("a,b"), Just("a\u{301}"), Just("...")], 0..14),
             glue in prop_oneof![Just(" "), Just("")],
         ) {
-            // Quotations without a marker take the substring path; with a
-            // marker, or when it finds nothing, the word search decides.
+            // The substring path answers first; when it finds nothing, the
+            // word search decides.
             let norm_q = normalize(&q.join(glue));
             let norm_t = normalize(&t.join(" "));
             let quotation = Quotation::parse(&norm_q);
             let eager = matches_exactly_eager(&quotation, &norm_t);
             prop_assert_eq!(quotation.matches_exactly(&norm_t), eager, "{:?} in {:?}", norm_q, norm_t);
-            if let Some(whole) = quotation.whole {
-                prop_assert_eq!(quotation.segments.len(), usize::from(quotation.total > 0));
-                if quotation.total > 0 && occurs_as_pieces(&norm_t, whole) {
-                    prop_assert!(eager, "{:?} in {:?}", norm_q, norm_t);
-                }
-            } else {
-                prop_assert!(parse_segments(&norm_q).1);
+            if quotation.total > 0 && quotation.found_as_pieces(&norm_t) {
+                prop_assert!(eager, "{:?} in {:?}", norm_q, norm_t);
             }
-        }
-
-        #[test]
-        fn prop_parse_segments_tells_its_markers(s in prop_oneof![tricky_text(), "[a .\\[\\]…]{0,30}", "[a .\\[\\]…]{10,60}"]) {
-            let norm = normalize(&s);
-            let cut = parse_segments_via_pieces_markers(&norm);
-            prop_assert_eq!(parse_segments(&norm).1, cut, "{:?}", norm);
+            for seg in &quotation.segments {
+                prop_assert_eq!(&normalized_words(seg.text), &seg.words);
+            }
         }
 
         #[test]
@@ -2705,7 +2706,7 @@ mod tests {
             let q = q.join(" ");
             let text = t.join(" ");
             let norm = normalize(&q);
-            let segs: Vec<Vec<&str>> = parse_segments(&norm).0.into_iter().map(|s| s.words).collect();
+            let segs: Vec<Vec<&str>> = parse_segments(&norm).into_iter().map(|s| s.words).collect();
             let expected = !segs.is_empty() && segments_reference(&segs, &t);
             let got = match_quotation(&q, &[en(&text)]);
             prop_assert_eq!(matches!(got, Match::Exact { .. }), expected, "{:?} in {:?}", q, text);
@@ -2716,7 +2717,7 @@ mod tests {
             q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("c"), Just("A")], 1..150),
             t in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("c"), Just("A"), Just("d")], 0..160),
         ) {
-            let segs = vec![Segment::new(q.clone())];
+            let segs = vec![Segment::new("", q.clone())];
             let pat = DriftPattern::new(&segs);
             let reference = lcs_prefixes(&q, &t);
             let mut v = vec![!0u64; pat.blocks];
