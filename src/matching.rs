@@ -1226,7 +1226,7 @@ impl<'a> NormCache<'a> {
 /// ASCII and [plain characters](is_plain_pair), with single spaces only
 /// and none at either end. (Then `normalize` copies it as one run and finds
 /// it NFC.)
-fn normalize_cow(text: &str) -> Cow<'_, str> {
+pub fn normalize_cow(text: &str) -> Cow<'_, str> {
     let normal = plain_prefix_len(text) == text.len()
         && has_only_single_spaces(text)
         && !text.starts_with(' ')
