@@ -470,13 +470,13 @@ pub fn check_loaded(
 // The article's state is passed piecewise, as before the normalisation cache
 // joined it; a struct for one private call would only rename the problem.
 #[allow(clippy::too_many_arguments)]
-fn check_quotation(
+fn check_quotation<'r>(
     quotation: &Quotation,
     exempt: &[String],
     records: &[(QuoteRef, Quote)],
     states: &[State],
-    candidates: &[Candidate],
-    cache: &mut matching::NormCache,
+    candidates: &[Candidate<'r>],
+    cache: &mut matching::NormCache<'r>,
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> (QuotationResult, Option<usize>, Option<Side>) {
@@ -515,8 +515,8 @@ fn check_quotation(
     }
     // Only findings show the text: most quotations match an approved record.
     let shown = || crate::render::ellipsize(&crate::render::sanitize_inline(&quotation.text), 80);
-    let norm = matching::normalize(&quotation.text);
-    if exempt.contains(&norm) {
+    let norm = matching::normalize_cow(&quotation.text);
+    if exempt.iter().any(|e| *e == *norm) {
         result.status = "exempt";
         return (result, None, None);
     }

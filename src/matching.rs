@@ -78,8 +78,11 @@
 //! Exact matching is linear per record text: a word-count check on the raw
 //! text (before normalising it) and substring probes with up to three of the
 //! quotation's longest words (before splitting it into words) reject most
-//! records cheaply; each segment is then located with Knuth–Morris–Pratt,
-//! splitting the record text into words only as far as the search looks.
+//! records cheaply; the text of each segment is then looked for, in order,
+//! as a substring at word edges, which finds the usual verbatim copy
+//! without splitting the record into words; failing that, each segment is
+//! located with Knuth–Morris–Pratt, splitting the record text into words
+//! only as far as the search looks.
 //! Each record text is normalised at most once per call. Drift uses a bit-parallel LCS (Hyyrö 2004), costing
 //! `O(n · (m + slack) · ⌈m / 64⌉)` word steps per record text of `n` words,
 //! after an upper-bound check that skips texts sharing too few words with the
@@ -90,6 +93,7 @@
 //! See the function's documentation for the exact bytes hashed.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -210,8 +214,10 @@ fn has_only_single_spaces(text: &str) -> bool {
         && !text.contains("  ")
 }
 
-/// Appends the ASCII `text` to `out` with whitespace runs made one space;
-/// `pending_space` carries a run across calls (no space is put first).
+/// Appends `text`, ASCII and [plain characters](is_plain_pair) (whose only
+/// whitespace is ASCII, and which it copies byte for byte), to `out` with
+/// whitespace runs made one space; `pending_space` carries a run across
+/// calls (no space is put first).
 fn push_ascii_collapsed(out: &mut String, text: &str, pending_space: &mut bool) {
     if has_only_single_spaces(text) {
         // Stored texts nearly always are collapsed already, but for a space
@@ -277,13 +283,46 @@ fn ascii_prefix_len(text: &str) -> usize {
     len + bytes[len..].iter().take_while(|b| b.is_ascii()).count()
 }
 
-/// Whether `text` passes the NFC quick check. ASCII characters are NFC and
-/// of combining class 0, so only the runs of other characters are looked
-/// at, each on its own.
+/// Whether the two-byte UTF-8 sequence `lead`, `next` is a *plain*
+/// character: one from U+00A1 to U+02FF but the guillemets `«` `»` and the
+/// soft hyphen. That is the accented Latin letters (`á`, `ñ`, `ç`, `ő`,
+/// `ł`…), `¡`, `¿`, `°`, `§` and the like, and the spacing modifier letters.
+/// None of them is whitespace, invisible or folded by [`normalize`], and
+/// each passes the NFC quick check with combining class 0 (a test checks
+/// every one), so to `normalize` they are as plain as ASCII letters. Below
+/// U+00A1 are NBSP and the C1 controls, NEL (whitespace) among them.
+fn is_plain_pair(lead: u8, next: u8) -> bool {
+    match lead {
+        0xC3..=0xCB => true,
+        0xC2 => (0xA1..=0xBF).contains(&next) && !matches!(next, 0xAB | 0xAD | 0xBB),
+        _ => false,
+    }
+}
+
+/// Length of the prefix of `text` made of ASCII and of plain characters
+/// (see [`is_plain_pair`]): in a text in a language with accents, the whole
+/// text between the odd quote mark or dash.
+fn plain_prefix_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut len = 0;
+    loop {
+        len += ascii_prefix_len(&text[len..]);
+        // a plain pair is a two-byte character: `len + 2` is the next
+        // character boundary
+        match bytes.get(len..len + 2) {
+            Some(&[lead, next]) if is_plain_pair(lead, next) => len += 2,
+            _ => return len,
+        }
+    }
+}
+
+/// Whether `text` passes the NFC quick check. ASCII characters and plain
+/// characters (see [`is_plain_pair`]) are NFC and of combining class 0, so
+/// only the runs of other characters are looked at, each on its own.
 fn is_nfc_quick_runs(text: &str) -> bool {
     let mut rest = text;
     loop {
-        let start = ascii_prefix_len(rest);
+        let start = plain_prefix_len(rest);
         if start == rest.len() {
             break;
         }
@@ -339,10 +378,11 @@ pub fn normalize(text: &str) -> String {
     let mut rest = text;
     while !rest.is_empty() {
         // Both cuts fall on character boundaries: at an ASCII byte or at
-        // the first byte of a multi-byte character.
-        let ascii = ascii_prefix_len(rest);
-        push_ascii_collapsed(&mut out, &rest[..ascii], &mut pending_space);
-        let tail = &rest[ascii..];
+        // the first byte of a multi-byte character. Plain characters go
+        // with the ASCII: nothing to fold, delete or collapse in them.
+        let plain = plain_prefix_len(rest);
+        push_ascii_collapsed(&mut out, &rest[..plain], &mut pending_space);
+        let tail = &rest[plain..];
         let other = tail
             .bytes()
             .position(|b| b.is_ascii())
@@ -478,6 +518,9 @@ impl<'a> Iterator for NormWords<'a> {
     }
 }
 
+/// Words [`LazyWords`] has room for before it grows.
+const LAZY_WORDS_ROOM: usize = 64;
+
 /// The words of a normalised record text, split only as far as a search
 /// has looked: an exact match usually ends well before the text does, and
 /// the words after it need not be split at all.
@@ -492,8 +535,11 @@ impl<'a> LazyWords<'a> {
         LazyWords {
             rest: NormWords { rest: Some(norm) },
             // Every word but the last takes a space after it: an upper
-            // bound, so one allocation, without counting the spaces first.
-            words: Vec::with_capacity(norm.len().div_ceil(2)),
+            // bound, without counting the spaces first. Capped at a size
+            // the allocator keeps at hand (1 KiB): a record text's hundreds
+            // of bytes made a block it had to carve anew for each search,
+            // and the search ends within 64 words of most texts anyway.
+            words: Vec::with_capacity(norm.len().div_ceil(2).min(LAZY_WORDS_ROOM)),
         }
     }
 
@@ -605,10 +651,15 @@ fn fold_eq(a: &str, b: &str) -> bool {
 // ---------------------------------------------------------------------------
 
 /// A run of consecutive quotation words, with a KMP failure table for
-/// `words[1..]` (the first word compares case-folded, the rest exactly).
+/// `words[1..]` (the first word compares case-folded, the rest exactly),
+/// made the first time a search needs it: a quotation found by
+/// [`find_as_pieces`] needs none.
 struct Segment<'a> {
+    /// The quotation's text the words are from, between two markers (or
+    /// an end) and without the spaces at its ends.
+    text: &'a str,
     words: Vec<&'a str>,
-    fail: Vec<usize>,
+    fail: OnceCell<Vec<usize>>,
 }
 
 /// Splits a normalised quotation into segments at elision markers.
@@ -622,7 +673,21 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
     let mut text_start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
+        // Most bytes are neither `[` nor `.`: skip sixteen at a time, with
+        // a fold the compiler turns into a few vector instructions.
+        while let Some(block) = bytes[i..].first_chunk::<16>() {
+            if block
+                .iter()
+                .fold(false, |any, &b| any | (b == b'[') | (b == b'.'))
+            {
+                break;
+            }
+            i += 16;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        match b {
             b'[' => {
                 let close = if last_close.is_some_and(|l| l > i) {
                     bytes
@@ -660,14 +725,27 @@ fn parse_segments(norm: &str) -> Vec<Segment<'_>> {
 fn end_segment<'a>(piece: &'a str, current: &mut Vec<&'a str>, segments: &mut Vec<Segment<'a>>) {
     push_normalized_words(piece, current);
     if !current.is_empty() {
-        segments.push(Segment::new(std::mem::take(current)));
+        // `current` was empty before: its words are all from `piece`
+        segments.push(Segment::new(
+            piece.trim_matches(' '),
+            std::mem::take(current),
+        ));
     }
 }
 
 impl<'a> Segment<'a> {
-    fn new(words: Vec<&'a str>) -> Self {
-        let fail = kmp_table(words.get(1..).unwrap_or(&[]));
-        Segment { words, fail }
+    fn new(text: &'a str, words: Vec<&'a str>) -> Self {
+        Segment {
+            text,
+            words,
+            fail: OnceCell::new(),
+        }
+    }
+
+    /// The KMP failure table of `words[1..]`.
+    fn fail(&self) -> &[usize] {
+        self.fail
+            .get_or_init(|| kmp_table(self.words.get(1..).unwrap_or(&[])))
     }
 
     /// Earliest `i >= from` where this segment occurs in `text`, splitting
@@ -684,11 +762,12 @@ impl<'a> Segment<'a> {
             }
             return None;
         }
+        let fail = self.fail();
         let mut k = 0;
         let mut j = from + 1;
         while let Some(w) = text.get(j) {
             while k > 0 && w != pat[k] {
-                k = self.fail[k - 1];
+                k = fail[k - 1];
             }
             if w == pat[k] {
                 k += 1;
@@ -700,7 +779,7 @@ impl<'a> Segment<'a> {
                 if fold_eq(first, text.words[start]) {
                     return Some(start);
                 }
-                k = self.fail[k - 1];
+                k = fail[k - 1];
             }
             j += 1;
         }
@@ -759,6 +838,47 @@ struct Quotation<'a> {
     probes: Vec<&'a str>,
 }
 
+/// Where the text of a quotation's segment, `piece`, first occurs in the
+/// normalised record text `norm` from byte `from` on with nothing but
+/// non-word characters (see [`is_word_char`]) between it and the spaces or
+/// ends around it: the end of that occurrence.
+///
+/// Then `piece`, cut at its single spaces, is a run of `norm`'s pieces,
+/// save that the first may have more non-word characters before it and the
+/// last more after it in `norm`. Stripping removes those as well, so the
+/// segment's words are a run of the text's consecutive words. Occurrences
+/// found one after the other for the segments of a quotation are in
+/// different pieces of `norm` (the non-word check fails where two would
+/// share one), so the quotation matches exactly. This finds the usual
+/// match, a quotation copied from its record, with substring searches
+/// instead of splitting the record into words. It is a sufficient test
+/// only: a quotation that differs in the case of its first letter or in
+/// punctuation, or occurs only overlapping a rejected occurrence, is left
+/// to the word search.
+fn find_as_pieces(norm: &str, piece: &str, from: usize) -> Option<usize> {
+    let non_word = |s: &str| s.chars().all(|c| !is_word_char(c));
+    let first = piece.chars().next()?;
+    // Each place the first character occurs (a `memchr`) is compared in
+    // full: cheaper here than setting up the general substring search for
+    // a needle of a few hundred bytes.
+    let mut from = from;
+    while let Some(found) = norm.get(from..)?.find(first) {
+        let at = from + found;
+        let end = at + piece.len();
+        if norm[at..].starts_with(piece) {
+            let before = &norm[..at];
+            let lead = &before[before.rfind(' ').map_or(0, |space| space + 1)..];
+            let after = &norm[end..];
+            let trail = &after[..after.find(' ').unwrap_or(after.len())];
+            if non_word(lead) && non_word(trail) {
+                return Some(end);
+            }
+        }
+        from = at + first.len_utf8();
+    }
+    None
+}
+
 impl<'a> Quotation<'a> {
     fn parse(norm: &'a str) -> Self {
         let segments = parse_segments(norm);
@@ -775,6 +895,19 @@ impl<'a> Quotation<'a> {
         }
     }
 
+    /// Whether each segment's text occurs in `norm` after the previous one
+    /// as [`find_as_pieces`] has it: then the quotation matches exactly.
+    fn found_as_pieces(&self, norm: &str) -> bool {
+        let mut from = 0;
+        for seg in &self.segments {
+            match find_as_pieces(norm, seg.text, from) {
+                Some(end) => from = end,
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// Cheap necessary condition on the un-normalised record text: every
     /// word needs a whitespace-separated run of its own.
     fn may_fit(&self, raw: &str) -> bool {
@@ -789,6 +922,9 @@ impl<'a> Quotation<'a> {
         }
         if self.probes.iter().any(|p| !norm.contains(p)) {
             return false;
+        }
+        if self.found_as_pieces(norm) {
+            return true;
         }
         // No word count check up front: it would split the whole text, and
         // a text with too few words fails the search below anyway.
@@ -1061,19 +1197,21 @@ pub fn match_quotation(quotation: &str, candidates: &[Candidate<'_>]) -> Match {
 }
 
 /// Normalised record texts, computed at most once each and kept across the
-/// quotations of one article. A cache belongs to one candidate list: use a
-/// fresh one for another.
+/// quotations of one article; a text that is its own normalisation (most
+/// are: verbatim stores what it was given, and editors type few doubled
+/// spaces) is borrowed, not copied. A cache belongs to one candidate list:
+/// use a fresh one for another.
 #[derive(Debug, Default)]
-pub struct NormCache(Vec<Option<String>>);
+pub struct NormCache<'a>(Vec<Option<Cow<'a, str>>>);
 
-impl NormCache {
+impl<'a> NormCache<'a> {
     /// A cache holding every text of `candidates` already normalised, for
     /// a caller that needs them anyway (`check` digests them).
-    pub fn filled(candidates: &[Candidate<'_>]) -> Self {
+    pub fn filled(candidates: &[Candidate<'a>]) -> Self {
         let mut slots = Vec::with_capacity(candidates.len() * 2);
         for c in candidates {
-            slots.push(c.translation.map(normalize));
-            slots.push(Some(normalize(c.original)));
+            slots.push(c.translation.map(normalize_cow));
+            slots.push(Some(normalize_cow(c.original)));
         }
         NormCache(slots)
     }
@@ -1081,6 +1219,22 @@ impl NormCache {
     /// The normalised text of candidate `index`'s `side`, if cached.
     pub fn get(&self, index: usize, side: Side) -> Option<&str> {
         self.0.get(slot(index, side)).and_then(|s| s.as_deref())
+    }
+}
+
+/// [`normalize`], borrowing `text` when it is its own normalisation: all
+/// ASCII and [plain characters](is_plain_pair), with single spaces only
+/// and none at either end. (Then `normalize` copies it as one run and finds
+/// it NFC.)
+pub fn normalize_cow(text: &str) -> Cow<'_, str> {
+    let normal = plain_prefix_len(text) == text.len()
+        && has_only_single_spaces(text)
+        && !text.starts_with(' ')
+        && !text.ends_with(' ');
+    if normal {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalize(text))
     }
 }
 
@@ -1093,7 +1247,11 @@ fn slot(index: usize, side: Side) -> usize {
 /// [`normalize`], with the candidates' normalised texts kept in `cache`
 /// between calls, so an article's records are normalised once, not once
 /// per quotation.
-pub fn match_normalized(norm: &str, candidates: &[Candidate<'_>], cache: &mut NormCache) -> Match {
+pub fn match_normalized<'a>(
+    norm: &str,
+    candidates: &[Candidate<'a>],
+    cache: &mut NormCache<'a>,
+) -> Match {
     let q = Quotation::parse(norm);
     if q.total == 0 {
         return Match::None;
@@ -1111,7 +1269,7 @@ pub fn match_normalized(norm: &str, candidates: &[Candidate<'_>], cache: &mut No
             if entry.is_none() && !q.may_fit(text) {
                 continue;
             }
-            if q.matches_exactly(entry.get_or_insert_with(|| normalize(text))) {
+            if q.matches_exactly(entry.get_or_insert_with(|| normalize_cow(text))) {
                 return Match::Exact { index, side };
             }
         }
@@ -1126,7 +1284,7 @@ pub fn match_normalized(norm: &str, candidates: &[Candidate<'_>], cache: &mut No
             let Some(entry) = cache.get_mut(slot(index, side)) else {
                 continue;
             };
-            let norm = entry.get_or_insert_with(|| normalize(text));
+            let norm = entry.get_or_insert_with(|| normalize_cow(text));
             let floor = best.map(|(w, ..)| w.score);
             if let Some(w) = best_window(&pat, norm, floor) {
                 best = Some((w, index, side, text));
@@ -2222,6 +2380,83 @@ mod tests {
         segments
     }
 
+    #[test]
+    fn plain_characters_are_left_alone_by_normalize() {
+        let plain = |c: char| {
+            let mut utf8 = [0; 4];
+            match *c.encode_utf8(&mut utf8).as_bytes() {
+                [lead, next] => is_plain_pair(lead, next),
+                _ => false,
+            }
+        };
+        let expected = |c: char| ('\u{A1}'..='\u{2FF}').contains(&c) && !"«»\u{AD}".contains(c);
+        for c in (0..0x800).filter_map(char::from_u32) {
+            assert_eq!(plain(c), expected(c), "{c:?}");
+        }
+        for c in ('\u{A1}'..='\u{2FF}').filter(|&c| plain(c)) {
+            assert!(
+                !c.is_whitespace() && !is_invisible(c) && fold_char(c).is_none(),
+                "{c:?}"
+            );
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+            // and so normalize agrees with the reference around it
+            for text in [
+                format!("a{c}b"),
+                format!(" {c}\u{301} \u{a0}{c}… "),
+                c.to_string(),
+            ] {
+                assert_eq!(normalize(&text), reference_normalize(&text), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn whole_quotation_found_as_pieces() {
+        let cases = [
+            ("the report", "on the report.", true),
+            ("the report", "on “the report”", true),
+            ("the rep", "on the report", false),
+            ("he report", "on the report", false),
+            ("the report", "on the report\u{301}", false),
+            ("report", "reportage report", true),
+            ("a a", "xa a a", true), // overlapping the rejected first occurrence
+            ("é a", "(é a)", true),
+        ];
+        for (q, t, expected) in cases {
+            let q = normalize(q);
+            assert_eq!(
+                Quotation::parse(&q).found_as_pieces(&normalize(t)),
+                expected,
+                "{q:?} in {t:?}"
+            );
+        }
+        let texts = |q: &'static str| -> Vec<&'static str> {
+            parse_segments(q).into_iter().map(|s| s.text).collect()
+        };
+        assert_eq!(texts("a b... c [x] d e [f"), ["a b", "c", "d e [f"]);
+        assert_eq!(texts("a[b]c (...) d"), ["a", "c (", ") d"]);
+        for (q, t, expected) in [
+            ("a ... b", "a x b", true),
+            ("a ... b", "b x a", false),
+            ("a [x] b c", "a, y b c.", true),
+            ("a...b", "a...b", false), // one piece of the text, two segments
+            ("a ... a", "a", false),
+            ("a (...) b", "a (x) b", false), // left to the word search
+        ] {
+            let q = normalize(q);
+            assert_eq!(
+                Quotation::parse(&q).found_as_pieces(&normalize(t)),
+                expected,
+                "{q:?} in {t:?}"
+            );
+        }
+    }
+
     /// [`Quotation::matches_exactly`] as it was before words were split
     /// lazily: the whole text split up front, each segment located with
     /// KMP over the slice of words.
@@ -2234,7 +2469,7 @@ mod tests {
             let mut k = 0;
             for (j, w) in text.iter().enumerate().skip(from + 1) {
                 while k > 0 && *w != pat[k] {
-                    k = seg.fail[k - 1];
+                    k = seg.fail()[k - 1];
                 }
                 if *w == pat[k] {
                     k += 1;
@@ -2244,7 +2479,7 @@ mod tests {
                     if fold_eq(first, text[start]) {
                         return Some(start);
                     }
-                    k = seg.fail[k - 1];
+                    k = seg.fail()[k - 1];
                 }
             }
             None
@@ -2303,6 +2538,12 @@ mod tests {
         }
 
         #[test]
+        fn prop_normalize_cow_is_normalize(s in prop_oneof![wordy_text(), any_text(), "[a-z áñ¿¡«\u{a0}\u{85}\u{ad}  \t]{0,30}"]) {
+            let (cow, plain) = (normalize_cow(&s), normalize(&s));
+            prop_assert_eq!(cow.as_ref(), plain.as_str());
+        }
+
+        #[test]
         fn prop_normalize_agrees_on_wordy_text(s in wordy_text()) {
             prop_assert_eq!(normalize(&s), reference_normalize(&s));
         }
@@ -2328,6 +2569,18 @@ mod tests {
             expected.retain(|w| seen.insert(*w));
             expected.truncate(PROBES);
             prop_assert_eq!(longest_distinct(ws.iter().copied()), expected);
+        }
+
+        #[test]
+        fn prop_plain_prefix_len_agrees_with_chars(s in prop_oneof![wordy_text(), any_text(), "[a-z áñüőłɐʰ¡¿°\u{a0}\u{85}\u{ad}«»“\u{301}]{0,30}"]) {
+            let plain = |c: char| {
+                c.is_ascii() || (('\u{A1}'..='\u{2FF}').contains(&c) && !"«»\u{AD}".contains(c))
+            };
+            let expected = s
+                .char_indices()
+                .find(|&(_, c)| !plain(c))
+                .map_or(s.len(), |(i, _)| i);
+            prop_assert_eq!(plain_prefix_len(&s), expected);
         }
 
         #[test]
@@ -2401,7 +2654,12 @@ mod tests {
         }
 
         #[test]
-        fn prop_parse_segments_agrees_with_pieces(s in prop_oneof![tricky_text(), "[a .\\[\\]…]{0,30}"]) {
+        fn prop_parse_segments_agrees_with_pieces(s in prop_oneof![
+            tricky_text(),
+            "[a .\\[\\]…]{0,30}",
+            // long plain stretches, for the sixteen-byte skip
+            "[ab ]{0,40}(\\.\\.\\.|\\[x\\]|\\[|\\]|\\.)?[ab ]{0,40}(\\.\\.\\.|\\]|\\.\\.)?[ab ]{0,20}",
+        ]) {
             let norm = normalize(&s);
             let got: Vec<Vec<&str>> = parse_segments(&norm).into_iter().map(|seg| seg.words).collect();
             prop_assert_eq!(got, parse_segments_via_pieces(&norm));
@@ -2423,6 +2681,27 @@ mod tests {
         }
 
         #[test]
+        fn prop_whole_quotation_search_agrees_with_eager(
+            q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("\"b"), Just("(a"), Just("é"), Just("x\u{301}"), Just("-"), Just(".."), Just("["), Just("]"), Just("..."), Just("[x]"), Just("…"), Just("(...)")], 1..8),
+            t in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("ab"), Just("a."), Just("\"b"), Just("(a"), Just("é"), Just("x\u{301}"), Just("-"), Just("ba"), Just("a,b"), Just("a\u{301}"), Just("...")], 0..14),
+            glue in prop_oneof![Just(" "), Just("")],
+        ) {
+            // The substring path answers first; when it finds nothing, the
+            // word search decides.
+            let norm_q = normalize(&q.join(glue));
+            let norm_t = normalize(&t.join(" "));
+            let quotation = Quotation::parse(&norm_q);
+            let eager = matches_exactly_eager(&quotation, &norm_t);
+            prop_assert_eq!(quotation.matches_exactly(&norm_t), eager, "{:?} in {:?}", norm_q, norm_t);
+            if quotation.total > 0 && quotation.found_as_pieces(&norm_t) {
+                prop_assert!(eager, "{:?} in {:?}", norm_q, norm_t);
+            }
+            for seg in &quotation.segments {
+                prop_assert_eq!(&normalized_words(seg.text), &seg.words);
+            }
+        }
+
+        #[test]
         fn prop_segment_search_matches_reference(
             q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("B"), Just("..."), Just("[x]"), Just("a,")], 0..8),
             t in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("A"), Just("B")], 0..12),
@@ -2441,7 +2720,7 @@ mod tests {
             q in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("c"), Just("A")], 1..150),
             t in prop::collection::vec(prop_oneof![Just("a"), Just("b"), Just("c"), Just("A"), Just("d")], 0..160),
         ) {
-            let segs = vec![Segment::new(q.clone())];
+            let segs = vec![Segment::new("", q.clone())];
             let pat = DriftPattern::new(&segs);
             let reference = lcs_prefixes(&q, &t);
             let mut v = vec![!0u64; pat.blocks];
