@@ -4302,13 +4302,26 @@ mod tests {
         ]
     }
 
-    fn text() -> impl Strategy<Value = String> {
-        let sep = proptest::sample::select(&[" ", " ", " ", "", "-", ". ", ", ", "  ", "\n"][..]);
-        proptest::collection::vec((piece(), sep), 0..24).prop_map(|v| {
+    /// Up to `most` pieces, each followed by one of `seps`.
+    fn joined(
+        piece: impl Strategy<Value = String>,
+        seps: &'static [&'static str],
+        most: usize,
+    ) -> impl Strategy<Value = String> {
+        let sep = proptest::sample::select(seps);
+        proptest::collection::vec((piece, sep), 0..most).prop_map(|v| {
             v.into_iter()
                 .map(|(p, s)| format!("{p}{s}"))
                 .collect::<String>()
         })
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        joined(
+            piece(),
+            &[" ", " ", " ", "", "-", ". ", ", ", "  ", "\n"],
+            24,
+        )
     }
 
     proptest::proptest! {
@@ -4564,16 +4577,13 @@ mod tests {
     }
 
     fn number_text() -> impl Strategy<Value = String> {
-        let sep = proptest::sample::select(
+        joined(
+            number_piece(),
             &[
                 " ", " ", " ", "", "-", ". ", ", ", "  ", "\n", "\u{a0}", "«", "» ",
-            ][..],
-        );
-        proptest::collection::vec((number_piece(), sep), 0..32).prop_map(|v| {
-            v.into_iter()
-                .map(|(p, s)| format!("{p}{s}"))
-                .collect::<String>()
-        })
+            ],
+            32,
+        )
     }
 
     proptest::proptest! {
