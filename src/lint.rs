@@ -3021,64 +3021,87 @@ static SPANISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
 static ENGLISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
     std::sync::LazyLock::new(|| WordSet::new(ENGLISH_FUNCTION_WORDS));
 
-/// [`SPANISH_FUNCTION_WORDS`] and [`ENGLISH_FUNCTION_WORDS`] in one table,
-/// by first byte and length as in [`WordSet`], a word Spanish if in both
-/// lists: one look-up per word of every translation instead of two. The
-/// words are at most 8 bytes long and compared as numbers
-/// ([`packed_word`]), not by a call to `memcmp` each.
+/// [`SPANISH_FUNCTION_WORDS`] and [`ENGLISH_FUNCTION_WORDS`] in one hash
+/// table, a word Spanish if in both lists: one look-up per word of every
+/// translation instead of two. The words are at most 7 bytes long and
+/// compared as numbers ([`function_word_key`]), not by a call to `memcmp`
+/// each. Open addressing with linear probing in a table a little over
+/// twice the number of words: most look-ups end at their first slot,
+/// with no list to walk.
 struct FunctionWords {
-    buckets: Vec<Vec<(u64, Lang)>>,
-    /// The length of the longest word: longer words need no look-up.
-    max_len: usize,
+    /// [`function_word_key`]s, 0 for an empty slot (no key is 0).
+    keys: [u64; FUNCTION_WORD_SLOTS],
+    langs: [Lang; FUNCTION_WORD_SLOTS],
 }
 
-/// The bytes of `w` (at most 8) as one number; words of the same length
-/// are equal exactly when their numbers are.
+/// A power of two, more than twice the number of function words.
+const FUNCTION_WORD_SLOTS: usize = 256;
+
+/// The longest function word (see the assertion in [`FunctionWords::new`]).
+const FUNCTION_WORD_MAX_LEN: usize = 7;
+
+/// `w` (at most [`FUNCTION_WORD_MAX_LEN`] bytes) as one number: its bytes,
+/// then its length in the top byte, so two words have the same key exactly
+/// when they are equal (and no key is 0: a word has a length).
 #[inline]
-fn packed_word(w: &[u8]) -> u64 {
-    w.iter().fold(0, |k, &b| (k << 8) | u64::from(b))
+fn function_word_key(w: &[u8]) -> u64 {
+    let bytes = w.iter().fold(0, |k, &b| (k << 8) | u64::from(b));
+    bytes | (w.len() as u64) << 56
+}
+
+/// The first slot [`FunctionWords`] tries for `key`: its top bits after a
+/// multiplication, which mixes every byte into them.
+#[inline]
+fn function_word_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % FUNCTION_WORD_SLOTS
 }
 
 impl FunctionWords {
     fn new() -> FunctionWords {
-        let mut buckets = vec![Vec::new(); 256 * WORD_SET_LENS];
+        let mut table = FunctionWords {
+            keys: [0; FUNCTION_WORD_SLOTS],
+            langs: [Lang::Es; FUNCTION_WORD_SLOTS],
+        };
         let lists = [
             (SPANISH_FUNCTION_WORDS, Lang::Es),
             (ENGLISH_FUNCTION_WORDS, Lang::En),
         ];
+        assert!(
+            2 * (SPANISH_FUNCTION_WORDS.len() + ENGLISH_FUNCTION_WORDS.len()) < FUNCTION_WORD_SLOTS
+        );
         for (list, lang) in lists {
             for &w in list {
-                assert!(w.len() <= 8, "{w}");
-                let key = packed_word(w.as_bytes());
-                let bucket: &mut Vec<(u64, Lang)> = &mut buckets[WordSet::bucket(w)];
-                if !bucket.iter().any(|&(known, _)| known == key) {
-                    bucket.push((key, lang));
+                assert!(!w.is_empty() && w.len() <= FUNCTION_WORD_MAX_LEN, "{w}");
+                let key = function_word_key(w.as_bytes());
+                let mut slot = function_word_slot(key);
+                // the first list's word when in both
+                while table.keys[slot] != 0 && table.keys[slot] != key {
+                    slot = (slot + 1) % FUNCTION_WORD_SLOTS;
+                }
+                if table.keys[slot] == 0 {
+                    table.keys[slot] = key;
+                    table.langs[slot] = lang;
                 }
             }
         }
-        let max_len = lists
-            .iter()
-            .flat_map(|(list, _)| list.iter().map(|w| w.len()))
-            .max()
-            .unwrap_or(0);
-        FunctionWords { buckets, max_len }
+        table
     }
 
     /// Whose function word `w` is, if any.
     #[inline]
     fn of(&self, w: &str) -> Option<Lang> {
-        if w.len() > self.max_len {
+        if w.is_empty() || w.len() > FUNCTION_WORD_MAX_LEN {
             return None;
         }
-        let bucket = &self.buckets[WordSet::bucket(w)];
-        if bucket.is_empty() {
-            return None;
+        let key = function_word_key(w.as_bytes());
+        let mut slot = function_word_slot(key);
+        loop {
+            match self.keys[slot] {
+                0 => return None,
+                known if known == key => return Some(self.langs[slot]),
+                _ => slot = (slot + 1) % FUNCTION_WORD_SLOTS,
+            }
         }
-        let key = packed_word(w.as_bytes());
-        bucket
-            .iter()
-            .find(|&&(known, _)| known == key)
-            .map(|&(_, lang)| lang)
     }
 }
 
@@ -4982,6 +5005,23 @@ mod tests {
                 None
             };
             assert!(FUNCTION_WORDS.of(w) == expected, "{w}");
+        }
+    }
+
+    proptest! {
+        /// The hash table answers as the two sets for any short word.
+        #[test]
+        fn function_words_are_the_two_sets_for_any_word(
+            w in prop_oneof!["[a-z]{0,9}", "[a-zñé]{0,4}", "\\PC{0,8}"],
+        ) {
+            let expected = if SPANISH_FUNCTION_SET.contains(&w) {
+                Some(Lang::Es)
+            } else if ENGLISH_FUNCTION_SET.contains(&w) {
+                Some(Lang::En)
+            } else {
+                None
+            };
+            prop_assert!(FUNCTION_WORDS.of(&w) == expected, "{w:?}");
         }
     }
 
