@@ -3217,11 +3217,14 @@ fn check_length(original: &str, translation: &str, opts: &LintOptions, hits: &mu
 // ---------------------------------------------------------------------------
 // punctuation
 
-/// The bytes [`imbalance`] looks at: brackets, '"', and the first bytes of
-/// «» (0xC2) and “”‘’ (0xE2).
+/// The bytes [`imbalance`] looks at: brackets, '"', the first bytes of
+/// «» (0xC2) and “”‘’ (0xE2), and for [`Marks`] '?' and '!' (¿ and ¡
+/// start with 0xC2 too).
 const IMBALANCE_BYTES: [bool; 256] = {
     let mut t = [false; 256];
-    let set = [b'(', b'[', b'{', b')', b']', b'}', b'"', 0xC2, 0xE2];
+    let set = [
+        b'(', b'[', b'{', b')', b']', b'}', b'"', 0xC2, 0xE2, b'?', b'!',
+    ];
     let mut k = 0;
     while k < set.len() {
         t[set[k] as usize] = true;
@@ -3254,8 +3257,29 @@ fn find_byte(bytes: &[u8], from: usize, flagged: impl Fn(u8) -> bool) -> Option<
         .map(|k| from + clean + k)
 }
 
+/// Which of '?', '¿', '!' and '¡' a text has, as [`imbalance`] saw them
+/// on its way: the question and exclamation checks need them for the
+/// original, whose brackets and quotes are scanned anyway, and four more
+/// searches of it cost more than the scan.
+#[derive(Default)]
+struct Marks {
+    /// '?' or '¿' seen.
+    question: bool,
+    /// '!' or '¡' seen.
+    exclamation: bool,
+    /// The whole text was scanned: [`imbalance`] stops at the first
+    /// imbalance, and then the marks seen are not all there are.
+    complete: bool,
+}
+
 /// Returns a description of the first imbalance, if any.
 fn imbalance(s: &str) -> Option<String> {
+    imbalance_and_marks(s, &mut Marks::default())
+}
+
+/// [`imbalance`], noting in `marks` the question and exclamation marks
+/// seen.
+fn imbalance_and_marks(s: &str, marks: &mut Marks) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut straight_double = 0usize;
     let mut single_open = 0usize;
@@ -3267,8 +3291,8 @@ fn imbalance(s: &str) -> Option<String> {
         i = at;
         let b = bytes[i];
         i += 1;
-        // every character looked at is ASCII or starts with 0xC2 («») or
-        // 0xE2 (“”‘’)
+        // every character looked at is ASCII or starts with 0xC2 («»¿¡)
+        // or 0xE2 (“”‘’)
         let c = match b {
             0xC2 | 0xE2 => s[i - 1..].chars().next().unwrap_or_default(),
             _ => char::from(b),
@@ -3290,12 +3314,15 @@ fn imbalance(s: &str) -> Option<String> {
                 }
             }
             '"' => straight_double += 1,
+            '?' | '¿' => marks.question = true,
+            '!' | '¡' => marks.exclamation = true,
             '‘' => single_open += 1,
             // ’ closes an open ‘; otherwise it is an apostrophe
             '’' => single_open = single_open.saturating_sub(1),
             _ => {}
         }
     }
+    marks.complete = true;
     if let Some(o) = stack.last() {
         return Some(format!("unclosed '{o}'"));
     }
@@ -3333,21 +3360,27 @@ fn check_spacing(label: &str, s: &str, hits: &mut Vec<Hit>) {
 }
 
 fn check_punctuation(original: &str, translation: &str, hits: &mut Vec<Hit>) {
-    if (original.contains('?') || original.contains('¿')) && !translation.contains('?') {
+    let mut marks = Marks::default();
+    let original_imbalance = imbalance_and_marks(original, &mut marks);
+    if !marks.complete {
+        marks.question = original.contains('?') || original.contains('¿');
+        marks.exclamation = original.contains('!') || original.contains('¡');
+    }
+    if marks.question && !translation.contains('?') {
         hit(
             hits,
             Check::Punctuation,
             "original asks a question (?) but the translation has no '?'".to_string(),
         );
     }
-    if (original.contains('!') || original.contains('¡')) && !translation.contains('!') {
+    if marks.exclamation && !translation.contains('!') {
         hit(
             hits,
             Check::Punctuation,
             "original has an exclamation (!) but the translation has no '!'".to_string(),
         );
     }
-    if imbalance(original).is_none()
+    if original_imbalance.is_none()
         && let Some(problem) = imbalance(translation)
     {
         hit(
@@ -4972,7 +5005,8 @@ mod tests {
     fn chunked_scans_same_as_reference() {
         // flagged chars on both sides of the 16-byte chunk boundaries
         for special in [
-            "\u{7}", "\u{7f}", "\u{202E}", "\u{200B}", "(", "»", "“", "\"", "д", "\t",
+            "\u{7}", "\u{7f}", "\u{202E}", "\u{200B}", "(", "»", "“", "\"", "д", "\t", "?", "¿",
+            "!", "¡",
         ] {
             for n in 0..40 {
                 let lead = "a".repeat(n);
@@ -5058,6 +5092,25 @@ mod tests {
                 None
             };
             prop_assert!(FUNCTION_WORDS.of(&w) == expected, "{w:?}");
+        }
+    }
+
+    proptest! {
+        /// The marks the bracket scan notes are those the text has, when it
+        /// scanned the whole text.
+        #[test]
+        fn marks_are_the_texts(t in text(), a in "[?¿!¡()«»“”\"a ]{0,12}") {
+            for s in [&t, &a] {
+                let mut marks = Marks::default();
+                let problem = imbalance_and_marks(s, &mut marks);
+                prop_assert_eq!(problem.clone(), imbalance(s));
+                prop_assert_eq!(problem.clone(), reference::imbalance(s));
+                prop_assert!(marks.complete || problem.is_some());
+                if marks.complete {
+                    prop_assert_eq!(marks.question, s.contains('?') || s.contains('¿'));
+                    prop_assert_eq!(marks.exclamation, s.contains('!') || s.contains('¡'));
+                }
+            }
         }
     }
 
