@@ -2269,13 +2269,22 @@ const BUILTIN_RENDERINGS: &[(&str, &str)] = &[
     ("Atlántico", "Atlantic"),
 ];
 
-/// A text's words with their folds; its [`folded_phrase`] on demand.
+/// A text's words with their folds. Its [`folded_phrase`] is never built:
+/// whether it contains another phrase is told by the words
+/// ([`FoldedWords::contains_run`]).
 struct FoldedWords<'a> {
     /// Every word, in order.
     words: Vec<NameWord<'a>>,
-    /// The [`folded_phrase`], built from the words the first time it is
-    /// asked for: only a name missing from the translation needs it.
-    phrase: std::cell::OnceCell<String>,
+}
+
+/// The folds of a [`folded_phrase`] `p`, in order, as
+/// [`FoldedWords::contains_run`] takes them: what is between its spaces,
+/// one empty fold for "  " (a word folded to nothing), none for " " (no
+/// words; unlike [`phrase_words`], which gives none for both).
+fn phrase_folds(p: &str) -> impl Iterator<Item = &str> + Clone {
+    p.get(1..p.len().saturating_sub(1))
+        .into_iter()
+        .flat_map(|inner| inner.split(' '))
 }
 
 impl FoldedWords<'_> {
@@ -2289,19 +2298,36 @@ impl FoldedWords<'_> {
         }
     }
 
-    /// The [`folded_phrase`] of the text: a space, then each word's fold
-    /// followed by a space.
-    fn phrase(&self) -> &str {
-        self.phrase.get_or_init(|| {
-            let len = self.words.iter().map(|w| w.folded.len() + 1).sum::<usize>();
-            let mut p = String::with_capacity(len + 1);
-            p.push(' ');
-            for w in &self.words {
-                p.push_str(w.folded);
-                p.push(' ');
+    /// Whether the folds `run` are the folds of words of the text one
+    /// after the other: whether the text's [`folded_phrase`] contains the
+    /// phrase of `run` (a space, then each fold followed by a space),
+    /// without building the text's phrase. The same: the phrases' spaces
+    /// are where their words begin and end (a fold never contains ' '), so
+    /// an occurrence starts at a space before some word and each fold of
+    /// `run` between two spaces is that of the next word.
+    fn contains_run<'r>(&self, mut run: impl Iterator<Item = &'r str> + Clone) -> bool {
+        let Some(first) = run.next() else {
+            return true;
+        };
+        self.words.iter().enumerate().any(|(k, w)| {
+            w.folded == first && {
+                let mut next = self.words[k + 1..].iter();
+                run.clone()
+                    .all(|fold| next.next().is_some_and(|w| w.folded == fold))
             }
-            p
         })
+    }
+
+    /// The [`folded_phrase`] of the text: a space, then each word's fold
+    /// followed by a space (for the tests: the lint never builds it).
+    #[cfg(test)]
+    fn phrase(&self) -> String {
+        let mut p = String::from(" ");
+        for w in &self.words {
+            p.push_str(w.folded);
+            p.push(' ');
+        }
+        p
     }
 }
 
@@ -2513,10 +2539,7 @@ fn collect_words<'a>(
     for &(w, from, to) in refolded.iter() {
         words[w].folded = &buf[from..to];
     }
-    FoldedWords {
-        words,
-        phrase: std::cell::OnceCell::new(),
-    }
+    FoldedWords { words }
 }
 
 /// The words of `text` (maximal alphanumeric runs) with their folds.
@@ -2944,6 +2967,10 @@ fn check_names(
         if content.is_empty() {
             continue;
         }
+        // 1. whole name present (its phrase in the translation's)
+        if tran.contains_run(group.iter().map(|&g| words[g].folded)) {
+            continue;
+        }
         name_phrase.clear();
         name_phrase.push(' ');
         for &g in group.iter() {
@@ -2955,14 +2982,10 @@ fn check_names(
             let last = words[group[group.len() - 1]].end;
             &original[first..last]
         };
-        // 1. whole name present
-        if tran.phrase().contains(name_phrase.as_str()) {
-            continue;
-        }
         // 2. a known rendering of (part of) the name is present
         let rendered = |(from, to): &(String, String)| {
             name_phrase.contains(from.as_str())
-                && (tran.phrase().contains(to.as_str())
+                && (tran.contains_run(phrase_folds(to))
                     || to.split_whitespace().all(|w| word_present(w, tr_words)))
         };
         if group
@@ -3021,64 +3044,87 @@ static SPANISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
 static ENGLISH_FUNCTION_SET: std::sync::LazyLock<WordSet> =
     std::sync::LazyLock::new(|| WordSet::new(ENGLISH_FUNCTION_WORDS));
 
-/// [`SPANISH_FUNCTION_WORDS`] and [`ENGLISH_FUNCTION_WORDS`] in one table,
-/// by first byte and length as in [`WordSet`], a word Spanish if in both
-/// lists: one look-up per word of every translation instead of two. The
-/// words are at most 8 bytes long and compared as numbers
-/// ([`packed_word`]), not by a call to `memcmp` each.
+/// [`SPANISH_FUNCTION_WORDS`] and [`ENGLISH_FUNCTION_WORDS`] in one hash
+/// table, a word Spanish if in both lists: one look-up per word of every
+/// translation instead of two. The words are at most 7 bytes long and
+/// compared as numbers ([`function_word_key`]), not by a call to `memcmp`
+/// each. Open addressing with linear probing in a table a little over
+/// twice the number of words: most look-ups end at their first slot,
+/// with no list to walk.
 struct FunctionWords {
-    buckets: Vec<Vec<(u64, Lang)>>,
-    /// The length of the longest word: longer words need no look-up.
-    max_len: usize,
+    /// [`function_word_key`]s, 0 for an empty slot (no key is 0).
+    keys: [u64; FUNCTION_WORD_SLOTS],
+    langs: [Lang; FUNCTION_WORD_SLOTS],
 }
 
-/// The bytes of `w` (at most 8) as one number; words of the same length
-/// are equal exactly when their numbers are.
+/// A power of two, more than twice the number of function words.
+const FUNCTION_WORD_SLOTS: usize = 256;
+
+/// The longest function word (see the assertion in [`FunctionWords::new`]).
+const FUNCTION_WORD_MAX_LEN: usize = 7;
+
+/// `w` (at most [`FUNCTION_WORD_MAX_LEN`] bytes) as one number: its bytes,
+/// then its length in the top byte, so two words have the same key exactly
+/// when they are equal (and no key is 0: a word has a length).
 #[inline]
-fn packed_word(w: &[u8]) -> u64 {
-    w.iter().fold(0, |k, &b| (k << 8) | u64::from(b))
+fn function_word_key(w: &[u8]) -> u64 {
+    let bytes = w.iter().fold(0, |k, &b| (k << 8) | u64::from(b));
+    bytes | (w.len() as u64) << 56
+}
+
+/// The first slot [`FunctionWords`] tries for `key`: its top bits after a
+/// multiplication, which mixes every byte into them.
+#[inline]
+fn function_word_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % FUNCTION_WORD_SLOTS
 }
 
 impl FunctionWords {
     fn new() -> FunctionWords {
-        let mut buckets = vec![Vec::new(); 256 * WORD_SET_LENS];
+        let mut table = FunctionWords {
+            keys: [0; FUNCTION_WORD_SLOTS],
+            langs: [Lang::Es; FUNCTION_WORD_SLOTS],
+        };
         let lists = [
             (SPANISH_FUNCTION_WORDS, Lang::Es),
             (ENGLISH_FUNCTION_WORDS, Lang::En),
         ];
+        assert!(
+            2 * (SPANISH_FUNCTION_WORDS.len() + ENGLISH_FUNCTION_WORDS.len()) < FUNCTION_WORD_SLOTS
+        );
         for (list, lang) in lists {
             for &w in list {
-                assert!(w.len() <= 8, "{w}");
-                let key = packed_word(w.as_bytes());
-                let bucket: &mut Vec<(u64, Lang)> = &mut buckets[WordSet::bucket(w)];
-                if !bucket.iter().any(|&(known, _)| known == key) {
-                    bucket.push((key, lang));
+                assert!(!w.is_empty() && w.len() <= FUNCTION_WORD_MAX_LEN, "{w}");
+                let key = function_word_key(w.as_bytes());
+                let mut slot = function_word_slot(key);
+                // the first list's word when in both
+                while table.keys[slot] != 0 && table.keys[slot] != key {
+                    slot = (slot + 1) % FUNCTION_WORD_SLOTS;
+                }
+                if table.keys[slot] == 0 {
+                    table.keys[slot] = key;
+                    table.langs[slot] = lang;
                 }
             }
         }
-        let max_len = lists
-            .iter()
-            .flat_map(|(list, _)| list.iter().map(|w| w.len()))
-            .max()
-            .unwrap_or(0);
-        FunctionWords { buckets, max_len }
+        table
     }
 
     /// Whose function word `w` is, if any.
     #[inline]
     fn of(&self, w: &str) -> Option<Lang> {
-        if w.len() > self.max_len {
+        if w.is_empty() || w.len() > FUNCTION_WORD_MAX_LEN {
             return None;
         }
-        let bucket = &self.buckets[WordSet::bucket(w)];
-        if bucket.is_empty() {
-            return None;
+        let key = function_word_key(w.as_bytes());
+        let mut slot = function_word_slot(key);
+        loop {
+            match self.keys[slot] {
+                0 => return None,
+                known if known == key => return Some(self.langs[slot]),
+                _ => slot = (slot + 1) % FUNCTION_WORD_SLOTS,
+            }
         }
-        let key = packed_word(w.as_bytes());
-        bucket
-            .iter()
-            .find(|&&(known, _)| known == key)
-            .map(|&(_, lang)| lang)
     }
 }
 
@@ -3171,11 +3217,14 @@ fn check_length(original: &str, translation: &str, opts: &LintOptions, hits: &mu
 // ---------------------------------------------------------------------------
 // punctuation
 
-/// The bytes [`imbalance`] looks at: brackets, '"', and the first bytes of
-/// «» (0xC2) and “”‘’ (0xE2).
+/// The bytes [`imbalance`] looks at: brackets, '"', the first bytes of
+/// «» (0xC2) and “”‘’ (0xE2), and for [`Marks`] '?' and '!' (¿ and ¡
+/// start with 0xC2 too).
 const IMBALANCE_BYTES: [bool; 256] = {
     let mut t = [false; 256];
-    let set = [b'(', b'[', b'{', b')', b']', b'}', b'"', 0xC2, 0xE2];
+    let set = [
+        b'(', b'[', b'{', b')', b']', b'}', b'"', 0xC2, 0xE2, b'?', b'!',
+    ];
     let mut k = 0;
     while k < set.len() {
         t[set[k] as usize] = true;
@@ -3208,8 +3257,29 @@ fn find_byte(bytes: &[u8], from: usize, flagged: impl Fn(u8) -> bool) -> Option<
         .map(|k| from + clean + k)
 }
 
+/// Which of '?', '¿', '!' and '¡' a text has, as [`imbalance`] saw them
+/// on its way: the question and exclamation checks need them for the
+/// original, whose brackets and quotes are scanned anyway, and four more
+/// searches of it cost more than the scan.
+#[derive(Default)]
+struct Marks {
+    /// '?' or '¿' seen.
+    question: bool,
+    /// '!' or '¡' seen.
+    exclamation: bool,
+    /// The whole text was scanned: [`imbalance`] stops at the first
+    /// imbalance, and then the marks seen are not all there are.
+    complete: bool,
+}
+
 /// Returns a description of the first imbalance, if any.
 fn imbalance(s: &str) -> Option<String> {
+    imbalance_and_marks(s, &mut Marks::default())
+}
+
+/// [`imbalance`], noting in `marks` the question and exclamation marks
+/// seen.
+fn imbalance_and_marks(s: &str, marks: &mut Marks) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut straight_double = 0usize;
     let mut single_open = 0usize;
@@ -3221,8 +3291,8 @@ fn imbalance(s: &str) -> Option<String> {
         i = at;
         let b = bytes[i];
         i += 1;
-        // every character looked at is ASCII or starts with 0xC2 («») or
-        // 0xE2 (“”‘’)
+        // every character looked at is ASCII or starts with 0xC2 («»¿¡)
+        // or 0xE2 (“”‘’)
         let c = match b {
             0xC2 | 0xE2 => s[i - 1..].chars().next().unwrap_or_default(),
             _ => char::from(b),
@@ -3244,12 +3314,15 @@ fn imbalance(s: &str) -> Option<String> {
                 }
             }
             '"' => straight_double += 1,
+            '?' | '¿' => marks.question = true,
+            '!' | '¡' => marks.exclamation = true,
             '‘' => single_open += 1,
             // ’ closes an open ‘; otherwise it is an apostrophe
             '’' => single_open = single_open.saturating_sub(1),
             _ => {}
         }
     }
+    marks.complete = true;
     if let Some(o) = stack.last() {
         return Some(format!("unclosed '{o}'"));
     }
@@ -3287,21 +3360,27 @@ fn check_spacing(label: &str, s: &str, hits: &mut Vec<Hit>) {
 }
 
 fn check_punctuation(original: &str, translation: &str, hits: &mut Vec<Hit>) {
-    if (original.contains('?') || original.contains('¿')) && !translation.contains('?') {
+    let mut marks = Marks::default();
+    let original_imbalance = imbalance_and_marks(original, &mut marks);
+    if !marks.complete {
+        marks.question = original.contains('?') || original.contains('¿');
+        marks.exclamation = original.contains('!') || original.contains('¡');
+    }
+    if marks.question && !translation.contains('?') {
         hit(
             hits,
             Check::Punctuation,
             "original asks a question (?) but the translation has no '?'".to_string(),
         );
     }
-    if (original.contains('!') || original.contains('¡')) && !translation.contains('!') {
+    if marks.exclamation && !translation.contains('!') {
         hit(
             hits,
             Check::Punctuation,
             "original has an exclamation (!) but the translation has no '!'".to_string(),
         );
     }
-    if imbalance(original).is_none()
+    if original_imbalance.is_none()
         && let Some(problem) = imbalance(translation)
     {
         hit(
@@ -4346,6 +4425,19 @@ mod tests {
                 let words = folded_words(s, &mut buf, Vec::new(), &mut Vec::new());
                 let phrase = folded_phrase(s);
                 prop_assert_eq!(words.phrase(), phrase.as_str());
+                // a phrase in the text's, as the words tell it
+                for part in [&t, &a] {
+                    for p in [folded_phrase(part), folded_phrase(&part[..part.floor_char_boundary(part.len() / 2)])] {
+                        prop_assert_eq!(
+                            words.contains_run(phrase_folds(&p)),
+                            phrase.contains(p.as_str()),
+                            "{:?} in {:?}", p, phrase
+                        );
+                    }
+                    let last_two: Vec<&str> = phrase_folds(&phrase).skip(1).take(2).collect();
+                    let p = format!(" {} ", last_two.join(" "));
+                    prop_assert_eq!(words.contains_run(phrase_folds(&p)), phrase.contains(p.as_str()));
+                }
                 let folds: Vec<&str> = words.phrase_words().iter().map(|w| w.folded).collect();
                 prop_assert_eq!(folds, phrase_words(&phrase).collect::<Vec<_>>());
                 for w in &words.words {
@@ -4913,7 +5005,8 @@ mod tests {
     fn chunked_scans_same_as_reference() {
         // flagged chars on both sides of the 16-byte chunk boundaries
         for special in [
-            "\u{7}", "\u{7f}", "\u{202E}", "\u{200B}", "(", "»", "“", "\"", "д", "\t",
+            "\u{7}", "\u{7f}", "\u{202E}", "\u{200B}", "(", "»", "“", "\"", "д", "\t", "?", "¿",
+            "!", "¡",
         ] {
             for n in 0..40 {
                 let lead = "a".repeat(n);
@@ -4982,6 +5075,73 @@ mod tests {
                 None
             };
             assert!(FUNCTION_WORDS.of(w) == expected, "{w}");
+        }
+    }
+
+    proptest! {
+        /// The hash table answers as the two sets for any short word.
+        #[test]
+        fn function_words_are_the_two_sets_for_any_word(
+            w in prop_oneof!["[a-z]{0,9}", "[a-zñé]{0,4}", "\\PC{0,8}"],
+        ) {
+            let expected = if SPANISH_FUNCTION_SET.contains(&w) {
+                Some(Lang::Es)
+            } else if ENGLISH_FUNCTION_SET.contains(&w) {
+                Some(Lang::En)
+            } else {
+                None
+            };
+            prop_assert!(FUNCTION_WORDS.of(&w) == expected, "{w:?}");
+        }
+    }
+
+    proptest! {
+        /// The marks the bracket scan notes are those the text has, when it
+        /// scanned the whole text.
+        #[test]
+        fn marks_are_the_texts(t in text(), a in "[?¿!¡()«»“”\"a ]{0,12}") {
+            for s in [&t, &a] {
+                let mut marks = Marks::default();
+                let problem = imbalance_and_marks(s, &mut marks);
+                prop_assert_eq!(problem.clone(), imbalance(s));
+                prop_assert_eq!(problem.clone(), reference::imbalance(s));
+                prop_assert!(marks.complete || problem.is_some());
+                if marks.complete {
+                    prop_assert_eq!(marks.question, s.contains('?') || s.contains('¿'));
+                    prop_assert_eq!(marks.exclamation, s.contains('!') || s.contains('¡'));
+                }
+            }
+        }
+    }
+
+    /// A run of folds is in a text's words as its phrase is in the text's.
+    #[test]
+    fn contains_run_is_phrase_contains() {
+        // U+0345 is alphabetic and a combining mark: a word folded to nothing
+        for text in ["el Presidente Prodi", "Prodi", "", "a \u{345} b", "\u{345}"] {
+            let mut buf = String::new();
+            let words = folded_words(text, &mut buf, Vec::new(), &mut Vec::new());
+            let phrase = folded_phrase(text);
+            for p in [
+                " ",
+                "  ",
+                "   ",
+                " prodi ",
+                " prodi x ",
+                " presidente prodi ",
+                " el prodi ",
+                " a  b ",
+                " a  ",
+                "  b ",
+                " b ",
+                " el presidente prodi ",
+            ] {
+                assert_eq!(
+                    words.contains_run(phrase_folds(p)),
+                    phrase.contains(p),
+                    "{p:?} in {phrase:?}"
+                );
+            }
         }
     }
 

@@ -882,7 +882,7 @@ fn check_untranslated(original: &str, translation: &str, tp: &str, hits: &mut Ve
 // punctuation
 
 /// Returns a description of the first imbalance, if any.
-fn imbalance(s: &str) -> Option<String> {
+pub(super) fn imbalance(s: &str) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut straight_double = 0usize;
     let mut single_open = 0usize;
